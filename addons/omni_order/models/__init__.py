@@ -1,0 +1,2 @@
+from . import omni_order_event
+from . import sale_order

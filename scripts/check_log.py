@@ -1,0 +1,32 @@
+"""Fail when an Odoo log holds WARNING/ERROR/CRITICAL lines raised by Omni's code.
+
+Lines from other code are listed for information only. Usage: check_log.py LOGFILE
+"""
+
+import re
+import sys
+
+LEVEL = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) (\S+) (\S+): (.*)$")
+
+
+def main(path):
+    ours, others = [], []
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            match = LEVEL.match(line.rstrip("\n"))
+            if not match:
+                continue
+            _level, _db, logger, message = match.groups()
+            if logger.startswith("odoo.addons.omni_") or "omni_" in message:
+                ours.append(line.rstrip())
+            else:
+                others.append(line.rstrip())
+    for line in others:
+        print(f"omni: note (not ours): {line[:300]}", file=sys.stderr)
+    for line in ours:
+        print(f"omni: PROBLEM: {line[:500]}", file=sys.stderr)
+    return 1 if ours else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
