@@ -61,7 +61,7 @@ ensure_odoo_src() {
 # ---------------------------------------------------------------------------------------------
 req_stamp() {  # fingerprint of everything that decides what the venv holds
     cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/config/pip-constraints.txt" \
-        "$ROOT/scripts/omni.sh" | sha256sum | cut -d' ' -f1
+        | sha256sum | cut -d' ' -f1
     echo "$ODOO_SRC"
 }
 
@@ -114,7 +114,13 @@ write_pg_env() {
 ensure_pg() {
     mkdir -p "$STATE"
     command -v psql >/dev/null || die "psql not found: install the PostgreSQL client (Debian: apt-get install postgresql-client) or use docker compose"
+    id -u omni-pg >/dev/null 2>&1 || [ "$(id -u)" != 0 ] || useradd --system --no-create-home --shell /usr/sbin/nologin omni-pg || true
     local host=${PGHOST:-127.0.0.1} port=${PGPORT:-5432} user=${PGUSER:-$(id -un)}
+    if [ -z "${PGHOST:-}${PGPORT:-}" ] && [ -f "$(private_pg_base)/pgdata/PG_VERSION" ]; then
+        say "a private cluster exists under $(private_pg_base)/pgdata: using it (make db-stop stops it)"
+        start_private_pg
+        return 0
+    fi
     if pg_answers "$host" "$port" "$user"; then
         say "PostgreSQL at $host:$port as $user"
         write_pg_env "$host" "$port" "$user"
@@ -127,8 +133,16 @@ ensure_pg() {
     start_private_pg
 }
 
+private_pg_base() {  # where the private cluster lives: .omni/, or (root, untraversable repo) /var/lib
+    if [ "$(id -u)" = 0 ] && ! runuser -u omni-pg -- test -x "$STATE" 2>/dev/null; then
+        echo "/var/lib/omni-pg/$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+    else
+        echo "$STATE"
+    fi
+}
+
 start_private_pg() {
-    local bindir data=$STATE/pgdata sock=$STATE/pgrun owner=omni
+    local bindir owner=omni
     bindir=$(pg_bindir) || die "no PostgreSQL answers and no PostgreSQL server binaries (initdb, pg_ctl) are installed to start a private one. Install PostgreSQL (Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER to a running server."
     local as=()
     if [ "$(id -u)" = 0 ]; then   # PostgreSQL refuses to run as root: use an unprivileged user
@@ -136,7 +150,10 @@ start_private_pg() {
             || die "running as root, and the unprivileged user omni-pg could not be created for the private PostgreSQL"
         as=(runuser -u omni-pg --)
     fi
+    local base; base=$(private_pg_base)
+    local data=$base/pgdata sock=$base/pgrun
     mkdir -p "$data" "$sock"
+    [ "$base" = "$STATE" ] || ln -sfn "$base" "$STATE/private-pg"
     [ "$(id -u)" = 0 ] && chown omni-pg "$data" "$sock" && chmod 700 "$data"
     if [ ! -f "$data/PG_VERSION" ]; then
         say "initialising a private PostgreSQL cluster in $data"
@@ -145,10 +162,10 @@ start_private_pg() {
             || die "initdb failed, see $STATE/initdb.log"
     fi
     if ! pg_answers 127.0.0.1 "$PRIVATE_PG_PORT" "$owner"; then
-        touch "$STATE/pg.log" && { [ "$(id -u)" != 0 ] || chown omni-pg "$STATE/pg.log"; }
-        "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$STATE/pg.log" -w -t 60 \
+        touch "$base/pg.log" && { [ "$(id -u)" != 0 ] || chown omni-pg "$base/pg.log"; }
+        "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$base/pg.log" -w -t 60 \
             -o "-p $PRIVATE_PG_PORT -k $sock -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null \
-            || die "the private PostgreSQL did not start, see $STATE/pg.log (port $PRIVATE_PG_PORT taken? set OMNI_PRIVATE_PG_PORT)"
+            || die "the private PostgreSQL did not start, see $base/pg.log (port $PRIVATE_PG_PORT taken? set OMNI_PRIVATE_PG_PORT)"
     fi
     pg_answers 127.0.0.1 "$PRIVATE_PG_PORT" "$owner" || die "the private PostgreSQL does not answer on 127.0.0.1:$PRIVATE_PG_PORT"
     say "private PostgreSQL on 127.0.0.1:$PRIVATE_PG_PORT as $owner"
@@ -156,7 +173,7 @@ start_private_pg() {
 }
 
 stop_private_pg() {
-    local bindir data=$STATE/pgdata
+    local bindir data; data=$(private_pg_base)/pgdata
     [ -f "$data/postmaster.pid" ] || { say "no private PostgreSQL is running"; return 0; }
     bindir=$(pg_bindir) || die "pg_ctl not found"
     if [ "$(id -u)" = 0 ]; then runuser -u omni-pg -- "$bindir/pg_ctl" -D "$data" -m fast stop
@@ -264,6 +281,37 @@ cmd_test() {
     return $rc
 }
 
+install_check_one() {  # $1 = label, $2 = modules, $3.. = extra odoo-bin options; own DB, dropped after
+    local label=$1 modules=$2 db="omni_check_${1}_$$" log=$STATE/check-$1.log rc=0
+    shift 2
+    dropdb --if-exists "$db" >/dev/null 2>&1 || true
+    odoo_bin -c "$STATE/odoo.conf" -d "$db" -i "$modules" --stop-after-init --logfile="$log" "$@" || rc=$?
+    if [ $rc = 0 ] && [ "$(psql -d "$db" -Atqc "select count(*) from ir_module_module where state='installed' and name = any(string_to_array('$modules', ','))")" != "$(tr ',' '\n' <<<"$modules" | wc -l)" ]; then
+        echo "omni: $label: not every module of $modules is installed" >&2; rc=1
+    fi
+    [ $rc = 0 ] && { "$VENV/bin/python" "$ROOT/scripts/check_log.py" "$log" 2>&1 | grep -v '^omni: note' >&2; [ "${PIPESTATUS[0]}" = 0 ] || rc=1; }
+    dropdb --if-exists "$db" >/dev/null 2>&1 || true
+    if [ $rc = 0 ]; then say "install check $label: OK ($modules)"; else say "install check $label: FAILED, see $log"; tail -25 "$log" >&2; fi
+    return $rc
+}
+
+cmd_check_install() {
+    prepare
+    say "installing each module alone (with its dependencies) into an empty database, and all four with demo data"
+    local pids=() labels=() m rc=0 i=0
+    # two at a time: the machine has two cores
+    for spec in omni_order:omni_order:--without-demo=all omni_loyalty:omni_loyalty:--without-demo=all \
+                omni_carrier:omni_carrier:--without-demo=all omni_store_pos:omni_store_pos:--without-demo=all \
+                all_demo:"$OMNI_MODULES":--log-level=info; do
+        IFS=: read -r label m opt <<<"$spec"
+        install_check_one "$label" "$m" "$opt" & pids+=($!); labels+=("$label")
+        i=$((i + 1))
+        if [ $((i % 2)) = 0 ]; then for p in "${pids[@]}"; do wait "$p" || rc=1; done; pids=(); fi
+    done
+    for p in "${pids[@]}"; do wait "$p" || rc=1; done
+    [ $rc = 0 ] || die "install checks failed (logs in $STATE/check-*.log)"
+}
+
 cmd_lint() {
     ensure_venv
     cd "$ROOT"
@@ -288,9 +336,10 @@ case "${1:-}" in
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
     lint) cmd_lint ;;
+    check-install) cmd_check_install ;;
     bench) shift; cmd_bench "$@" ;;
     conf) prepare; echo "$STATE/odoo.conf" ;;
     i18n) shift; prepare; db=${OMNI_I18N_DB:?set OMNI_I18N_DB to a database where the modules are installed}
           "$VENV/bin/python" "$ROOT/scripts/i18n.py" -c "$STATE/odoo.conf" -d "$db" "$@" ;;
-    *) echo "usage: $0 {setup|db|db-stop|run|test|lint|bench|conf|i18n}" >&2; exit 2 ;;
+    *) echo "usage: $0 {setup|db|db-stop|run|test|lint|check-install|bench|conf|i18n}" >&2; exit 2 ;;
 esac

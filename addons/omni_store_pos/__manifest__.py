@@ -1,6 +1,7 @@
 {
     "name": "Omni Store POS",
-    "summary": "Store work at the POS: pickup handover, returns of online orders, store picking, endless aisle",
+    "summary": "Store work at the POS: pickup handover, returns of online orders, "
+    "store picking, endless aisle",
     "version": "18.0.1.0.0",
     "category": "Sales/Point of Sale",
     "author": "Omni",
@@ -10,6 +11,7 @@
     "data": [
         "security/ir.model.access.csv",
     ],
+    "pre_init_hook": "pre_init_hook",
     "installable": True,
     "development_status": "Alpha",
 }
