@@ -51,7 +51,7 @@ ensure_odoo_src() {
         rm -rf "$ODOO_SRC" && mv "$ODOO_SRC.partial" "$ODOO_SRC"
     else
         rm -rf "$ODOO_SRC.partial"
-        die "ODOO_SRC=$ODOO_SRC is missing and cloning Odoo 18.0 failed (see $STATE/clone.log). Put an Odoo 18.0 Community source tree there (the folder holding odoo-bin, odoo/ and addons/) or set ODOO_SRC to one."
+        die "ODOO_SRC=$ODOO_SRC is missing or empty, and cloning Odoo 18.0 into it failed (see $STATE/clone.log). Put an Odoo 18.0 Community source tree there (the folder holding odoo-bin, odoo/ and addons/) or set ODOO_SRC to one."
     fi
     odoo_tree_ok "$ODOO_SRC" || die "the clone at ODOO_SRC=$ODOO_SRC is not Odoo 18.0"
 }
