@@ -1,0 +1,34 @@
+from odoo import models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    def _action_done(self):
+        res = super()._action_done()
+        self._omni_create_feedback_requests()
+        return res
+
+    def _omni_create_feedback_requests(self):
+        """One rating request per customer delivery that is done."""
+        deliveries = self.filtered(
+            lambda p: p.state == "done"
+            and p.partner_id
+            and p.location_dest_id.usage == "customer"
+            and p.picking_type_code == "outgoing"
+        )
+        if not deliveries:
+            return
+        Feedback = self.env["omni.loyalty.feedback"].sudo()
+        known = set(Feedback.search([("picking_id", "in", deliveries.ids)]).picking_id.ids)
+        Feedback.create(
+            [
+                {
+                    "picking_id": picking.id,
+                    "partner_id": picking.partner_id.id,
+                    "company_id": picking.company_id.id,
+                }
+                for picking in deliveries
+                if picking.id not in known
+            ]
+        )

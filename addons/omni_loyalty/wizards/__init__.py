@@ -1,0 +1,1 @@
+from . import omni_loyalty_bonus_simulation
