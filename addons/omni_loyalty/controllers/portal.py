@@ -1,6 +1,5 @@
 from odoo import http
 from odoo.http import request
-from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -9,10 +8,7 @@ class OmniLoyaltyPortal(CustomerPortal):
     # === delivery feedback: the link's token is the only credential === #
 
     def _omni_feedback(self, feedback_id, token):
-        feedback = request.env["omni.loyalty.feedback"].sudo().browse(feedback_id).exists()
-        if not feedback or not token or not consteq(feedback.access_token, token):
-            return None
-        return feedback
+        return request.env["omni.loyalty.feedback"]._get_by_token(feedback_id, token)
 
     @http.route(
         "/omni_loyalty/feedback/<int:feedback_id>/<string:token>",

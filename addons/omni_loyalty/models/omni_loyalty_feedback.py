@@ -1,6 +1,7 @@
 import uuid
 
 from odoo import api, fields, models
+from odoo.tools import consteq
 
 
 class OmniLoyaltyFeedback(models.Model):
@@ -35,6 +36,15 @@ class OmniLoyaltyFeedback(models.Model):
             feedback.portal_url = (
                 f"/omni_loyalty/feedback/{feedback.id}/{feedback.sudo().access_token}"
             )
+
+    @api.model
+    def _get_by_token(self, feedback_id, token):
+        """The feedback of a portal link, or an empty recordset when the token does not match
+        (constant-time comparison). The token is the only credential: no login needed."""
+        feedback = self.sudo().browse(int(feedback_id)).exists()
+        if not feedback or not token or not consteq(feedback.access_token, str(token)):
+            return self.browse()
+        return feedback
 
     def _submit(self, rating, comment):
         self.ensure_one()
