@@ -1,1 +1,6 @@
 from . import test_timeline
+from . import test_sourcing_engine
+from . import test_sourcing_flow
+from . import test_reroute
+from . import test_shadow_api
+from . import test_concurrency

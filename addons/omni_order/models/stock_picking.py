@@ -1,0 +1,132 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..sourcing import LogEntry
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    omni_node_id = fields.Many2one(
+        "omni.fulfilment.node", compute="_compute_omni_node_id", string="Fulfilment Node"
+    )
+
+    def _compute_omni_node_id(self):
+        nodes = self.env["omni.fulfilment.node"].search(
+            [("warehouse_id", "in", self.picking_type_id.warehouse_id.ids)]
+        )
+        by_warehouse = {n.warehouse_id.id: n for n in nodes}
+        for picking in self:
+            picking.omni_node_id = by_warehouse.get(picking.picking_type_id.warehouse_id.id, False)
+
+    def _action_done(self):
+        res = super()._action_done()
+        orders = self.filtered(lambda p: p.picking_type_code == "internal").sale_id
+        orders.filtered(lambda o: o.omni_mode == "collect")._omni_check_pickup_ready()
+        return res
+
+    def action_omni_reject(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "stock.picking.omni.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_picking_ids": self.ids},
+        }
+
+    def _omni_reject(self, reason, exclude=True):
+        """The node gives back the undone part of these pickings: apply the reason's stock
+        effect, cancel the moves and source the remaining quantity again (without the node
+        when ``exclude``). Old pickings keep their cancelled moves; the new decision is logged
+        next to the old one."""
+        for picking in self:
+            order = picking.sale_id
+            if not order or picking.state in ("done", "cancel"):
+                raise UserError(
+                    self.env._("%(picking)s cannot be re-routed.", picking=picking.name)
+                )
+            node = picking.omni_node_id
+            moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            remaining = defaultdict(float)
+            for move in moves.filtered("sale_line_id"):
+                remaining[move.sale_line_id] += move.product_qty
+            moves._action_cancel()
+            if reason and node:
+                picking._omni_apply_stock_effect(reason, node, moves)
+            order.omni_assignment_ids.filtered(
+                lambda a, p=picking: a.picking_id == p and a.state == "procured"
+            ).write({"state": "rejected"})
+            if exclude and node:
+                order.omni_excluded_node_ids = [fields.Command.link(node.id)]
+            products = ", ".join(sorted({line.product_id.display_name for line in remaining}))
+            entry = LogEntry(
+                "rejected",
+                {
+                    "node": node.name or picking.name,
+                    "products": products,
+                    "reason": reason.name if reason else self.env._("re-sourced"),
+                },
+            )
+            kind = "reroute" if reason else "manual"
+            if remaining and not order._omni_source(kind, dict(remaining), [entry]):
+                order.order_line.filtered(
+                    lambda ln, r=remaining: ln in r
+                )._action_launch_stock_rule()
+                order._omni_after_release()
+        return True
+
+    def _omni_apply_stock_effect(self, reason, node, moves):
+        self.ensure_one()
+        if reason.stock_effect == "block":
+            self.env["omni.stock.block"].create(
+                [
+                    {
+                        "node_id": node.id,
+                        "product_id": move.product_id.id,
+                        "quantity": move.product_qty,
+                        "reason_id": reason.id,
+                        "picking_id": self.id,
+                    }
+                    for move in moves
+                ]
+            )
+        elif reason.stock_effect == "scrap":
+            for move in moves:
+                scrap = self.env["stock.scrap"].create(
+                    {
+                        "product_id": move.product_id.id,
+                        "scrap_qty": move.product_qty,
+                        "product_uom_id": move.product_id.uom_id.id,
+                        "location_id": node.warehouse_id.lot_stock_id.id,
+                        "origin": self.name,
+                        "company_id": self.company_id.id,
+                    }
+                )
+                scrap.do_scrap()
+
+    @api.model
+    def _cron_omni_reroute_late(self):
+        """Pickings a node did not start within its time limit are re-routed."""
+        reason = self.env.ref("omni_order.reject_reason_timeout", False)
+        nodes = self.env["omni.fulfilment.node"].search(
+            [("start_limit_hours", ">", 0), ("kind", "!=", "supplier")]
+        )
+        late = self.browse()
+        now = fields.Datetime.now()
+        for node in nodes:
+            limit = now - timedelta(hours=node.start_limit_hours)
+            pickings = self.search(
+                [
+                    ("picking_type_id", "=", node.warehouse_id.out_type_id.id),
+                    ("state", "in", ("confirmed", "waiting", "assigned")),
+                    ("sale_id.omni_sourcing_state", "!=", "none"),
+                    ("create_date", "<", limit),
+                ]
+            )
+            late |= pickings.filtered(lambda p: not any(p.move_ids.mapped("picked")))
+        if late:
+            late._omni_reject(reason)
+        return late
