@@ -1,6 +1,7 @@
 """Fail when an Odoo log holds WARNING/ERROR/CRITICAL lines raised by Omni's code.
 
-Lines from other code are listed for information only. Usage: check_log.py LOGFILE
+Lines from other code are listed for information only (not with --quiet).
+Usage: check_log.py [--quiet] LOGFILE
 """
 
 import re
@@ -9,7 +10,7 @@ import sys
 LEVEL = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) (\S+) (\S+): (.*)$")
 
 
-def main(path):
+def main(path, quiet=False):
     ours, others = [], []
     with open(path, encoding="utf-8", errors="replace") as log:
         for line in log:
@@ -21,7 +22,7 @@ def main(path):
                 ours.append(line.rstrip())
             else:
                 others.append(line.rstrip())
-    for line in others:
+    for line in [] if quiet else others:
         print(f"omni: note (not ours): {line[:300]}", file=sys.stderr)
     for line in ours:
         print(f"omni: PROBLEM: {line[:500]}", file=sys.stderr)
@@ -29,4 +30,5 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    args = sys.argv[1:]
+    sys.exit(main(args[-1], quiet="--quiet" in args))

@@ -260,7 +260,7 @@ cmd_test() {
         fi
     else
         TEST_DB="omni_test_$(date +%Y%m%d%H%M%S)_$$"
-        trap 'say "dropping $TEST_DB"; dropdb --if-exists "$TEST_DB" >/dev/null 2>&1 || true' EXIT
+        trap 'dropdb --if-exists "$TEST_DB" >/dev/null 2>&1 || true' EXIT  # silent: pytest's summary stays last
     fi
     local db=$TEST_DB
     export OMNI_TEST_DB=$db
@@ -282,17 +282,29 @@ cmd_test() {
 }
 
 install_check_one() {  # $1 = label, $2 = modules, $3.. = extra odoo-bin options; own DB, dropped after
-    local label=$1 modules=$2 db="omni_check_${1}_$$" log=$STATE/check-$1.log rc=0
+    local label=$1 modules=$2 db="omni_check_${1}_$$" log=$STATE/check-$1.log rc=0 want got
     shift 2
     dropdb --if-exists "$db" >/dev/null 2>&1 || true
     odoo_bin -c "$STATE/odoo.conf" -d "$db" -i "$modules" --stop-after-init --logfile="$log" "$@" || rc=$?
-    if [ $rc = 0 ] && [ "$(psql -d "$db" -Atqc "select count(*) from ir_module_module where state='installed' and name = any(string_to_array('$modules', ','))")" != "$(tr ',' '\n' <<<"$modules" | wc -l)" ]; then
-        echo "omni: $label: not every module of $modules is installed" >&2; rc=1
+    if [ "$rc" = 0 ]; then
+        want=$(tr ',' '\n' <<<"$modules" | wc -l)
+        got=$(psql -d "$db" -Atqc "select count(*) from ir_module_module where state='installed' and name = any(string_to_array('$modules', ','))")
+        if [ "$got" != "$want" ]; then
+            echo "omni: $label: only $got of $want modules ($modules) are installed" >&2
+            rc=1
+        fi
     fi
-    [ $rc = 0 ] && { "$VENV/bin/python" "$ROOT/scripts/check_log.py" "$log" 2>&1 | grep -v '^omni: note' >&2; [ "${PIPESTATUS[0]}" = 0 ] || rc=1; }
+    if [ "$rc" = 0 ] && ! "$VENV/bin/python" "$ROOT/scripts/check_log.py" --quiet "$log"; then
+        rc=1
+    fi
     dropdb --if-exists "$db" >/dev/null 2>&1 || true
-    if [ $rc = 0 ]; then say "install check $label: OK ($modules)"; else say "install check $label: FAILED, see $log"; tail -25 "$log" >&2; fi
-    return $rc
+    if [ "$rc" = 0 ]; then
+        say "install check $label: OK ($modules)"
+    else
+        say "install check $label: FAILED, see $log"
+        tail -25 "$log" >&2
+    fi
+    return "$rc"
 }
 
 cmd_check_install() {
