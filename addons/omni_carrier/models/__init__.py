@@ -1,1 +1,9 @@
-
+from . import omni_carrier_account
+from . import omni_carrier_status_map
+from . import omni_carrier_shipment
+from . import omni_carrier_parcel
+from . import omni_carrier_event
+from . import omni_carrier_call
+from . import delivery_carrier
+from . import stock_picking
+from . import sale_order

@@ -1,1 +1,3 @@
-
+from . import test_wire_clients
+from . import test_shipping
+from . import test_tracking

@@ -1,0 +1,1 @@
+"""Pure-Python carrier layer (no ORM): wire clients, errors, status vocabulary."""

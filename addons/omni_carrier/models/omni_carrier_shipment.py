@@ -1,0 +1,310 @@
+import base64
+import logging
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import identity_exact
+
+from ..carriers.common import CarrierError
+
+_logger = logging.getLogger(__name__)
+
+BACKOFF = [30, 60, 120, 300, 600, 1800]  # seconds, by retry count
+
+
+class OmniCarrierShipment(models.Model):
+    """Outbox of carrier requests: one row per label (or return label) to buy.
+
+    The row is written inside the user's transaction; a queue job makes the carrier call.
+    ``idempotency_key`` is UNIQUE, so a transaction replayed after a serialization failure
+    cannot enqueue a second purchase, and the reference sent to the carrier is derived from it.
+    """
+
+    _name = "omni.carrier.shipment"
+    _description = "Carrier Shipment"
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True)
+    idempotency_key = fields.Char(required=True, readonly=True, copy=False)
+    picking_id = fields.Many2one(
+        "stock.picking", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    sale_id = fields.Many2one(related="picking_id.sale_id")
+    carrier_id = fields.Many2one("delivery.carrier", required=True, ondelete="restrict")
+    account_id = fields.Many2one("omni.carrier.account", required=True, check_company=True)
+    carrier_code = fields.Selection(related="account_id.carrier_code", store=True, string="Carrier Type")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    kind = fields.Selection([("outbound", "Shipment"), ("return", "Return")], default="outbound")
+    state = fields.Selection(
+        [
+            ("queued", "Waiting for Carrier"),
+            ("done", "Label Created"),
+            ("failed", "Failed"),
+            ("voided", "Voided"),
+        ],
+        default="queued",
+        required=True,
+        index=True,
+    )
+    tracking_ref = fields.Char(string="Tracking Numbers", readonly=True)
+    return_tracking_ref = fields.Char(readonly=True)
+    parcel_ids = fields.One2many("omni.carrier.parcel", "shipment_id")
+    label_attachment_ids = fields.Many2many("ir.attachment", string="Labels", readonly=True)
+    label_format = fields.Selection([("PDF", "PDF"), ("ZPL", "ZPL")], default="PDF")
+    pickup_point = fields.Json(readonly=True)
+    pickup_point_name = fields.Char(readonly=True)
+    services = fields.Json(readonly=True)
+    error_message = fields.Text(readonly=True)
+    warning_message = fields.Text(readonly=True)
+    job_uuid = fields.Char(readonly=True, copy=False)
+    job_state = fields.Char(compute="_compute_job", string="Job State")
+    job_error = fields.Text(compute="_compute_job", string="Last Carrier Error")
+    replaced_by_id = fields.Many2one("omni.carrier.shipment", readonly=True)
+
+    _sql_constraints = [
+        ("idempotency_key_uniq", "UNIQUE(idempotency_key)", "This carrier request exists already."),
+    ]
+
+    # === COMPUTE METHODS === #
+
+    def _compute_job(self):
+        jobs = self.env["queue.job"].sudo().search([("uuid", "in", self.mapped("job_uuid"))])
+        by_uuid = {job.uuid: job for job in jobs}
+        for shipment in self:
+            job = by_uuid.get(shipment.job_uuid)
+            shipment.job_state = job.state if job else False
+            shipment.job_error = (job.exc_message or job.exc_info or "")[:500] if job else False
+
+    # === ACTIONS === #
+
+    def action_retry(self):
+        self.filtered(lambda s: s.state == "failed").write({"state": "queued", "error_message": False})
+        self._omni_enqueue()
+
+    def action_void(self):
+        self._omni_void()
+
+    # === BUSINESS METHODS === #
+
+    def _omni_enqueue(self):
+        for shipment in self.filtered(lambda s: s.state == "queued"):
+            job = shipment.with_delay(
+                identity_key=identity_exact,
+                channel="root.omni_carrier",
+                description=_("Carrier label for %s", shipment.picking_id.name),
+                max_retries=0,
+            )._omni_job_send()
+            shipment.job_uuid = getattr(job, "uuid", False)
+
+    def _omni_request(self):
+        """The neutral request the wire clients understand (see carriers/*.py)."""
+        self.ensure_one()
+        picking = self.picking_id
+        company = picking.company_id.partner_id
+        partner = picking.partner_id
+        warehouse = picking.picking_type_id.warehouse_id.partner_id or company
+        parcels = [
+            {"weight": package.shipping_weight or package.weight or 1.0, "name": package.name}
+            for package in picking.move_line_ids.result_package_id
+        ] or [{"weight": picking.shipping_weight or picking.weight or 1.0, "name": picking.name}]
+        services = dict(self.services or {})
+        if self.pickup_point:
+            services["parcel_shop"] = self.pickup_point
+            # core moved the order's delivery address to the shop: the person is the customer
+            partner = picking.sale_id.partner_id or partner
+        return {
+            "reference": self.name,
+            "shipper": self._omni_address(warehouse),
+            "recipient": self._omni_address(partner),
+            "parcels": parcels,
+            "services": services,
+            "label_format": self.label_format,
+            "product": self.carrier_id.omni_product or None,
+        }
+
+    @api.model
+    def _omni_address(self, partner):
+        street = partner.street or ""
+        house = ""
+        parts = street.rsplit(" ", 1)
+        if len(parts) == 2 and any(ch.isdigit() for ch in parts[1]):
+            street, house = parts
+        return {
+            "name": partner.name or partner.commercial_partner_id.name or "",
+            "street": street,
+            "house": house,
+            "zip": partner.zip or "",
+            "city": partner.city or "",
+            "country": partner.country_id.code or "DE",
+            "email": partner.email or "",
+            "phone": partner.phone or "",
+            "lang": (partner.lang or "de_DE")[:2],
+        }
+
+    def _omni_job_send(self):
+        """Queue job: buy the label once. Never buys twice for the same shipment row."""
+        self.ensure_one()
+        if self.state != "queued":
+            return _("Nothing to do: shipment is %s", self.state)
+        client = self.account_id._omni_client()
+        calls = self.env["omni.carrier.call"].sudo()
+        try:
+            result = None
+            if calls.search_count([("shipment_id", "=", self.id), ("operation", "=", "create")]):
+                # an earlier attempt may have created it at the carrier: look it up first
+                result = self._omni_reconcile(client)
+            if result is None:
+                if self.kind == "return":
+                    calls._omni_log_before_call(self, "create", {"reference": self.name})
+                    result = client.create_return(self._omni_return_request())
+                else:
+                    request = self._omni_request()
+                    calls._omni_log_before_call(self, "create", request)
+                    result = client.create_shipment(request)
+        except CarrierError as exc:
+            if exc.retryable:
+                retry = calls.search_count([("shipment_id", "=", self.id)])
+                seconds = exc.retry_after or BACKOFF[min(retry, len(BACKOFF) - 1)]
+                raise RetryableJobError(
+                    _("%(picking)s waits for the carrier: %(error)s", picking=self.picking_id.name, error=exc),
+                    seconds=seconds,
+                ) from exc
+            return self._omni_fail(exc)
+        if self.kind == "return":
+            self._omni_apply_return(result)
+        else:
+            self._omni_apply_result(result)
+        return _("Label %s created", self.tracking_ref)
+
+    def _omni_reconcile(self, client):
+        if self.kind == "return" or not hasattr(client, "find_by_reference"):
+            return None
+        return client.find_by_reference(self.name, label_format=self.label_format)
+
+    def _omni_return_request(self):
+        picking = self.picking_id
+        return {"reference": self.name, "sender": self._omni_address(picking.partner_id), "weight": picking.shipping_weight or 1.0}
+
+    def _omni_fail(self, exc):
+        message = _(
+            "%(carrier)s could not create a label for %(picking)s: %(error)s",
+            carrier=self.carrier_id.name,
+            picking=self.picking_id.name,
+            error=exc,
+        )
+        self.write({"state": "failed", "error_message": message})
+        self.picking_id.message_post(body=message)
+        self.picking_id.activity_schedule(
+            "mail.mail_activity_data_warning",
+            note=message,
+            user_id=self.picking_id.user_id.id or self.env.user.id,
+        )
+        return message
+
+    def _omni_attach(self, name, content, mimetype):
+        return self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": content,
+                "mimetype": mimetype,
+                "res_model": "stock.picking",
+                "res_id": self.picking_id.id,
+            }
+        )
+
+    def _omni_apply_result(self, result):
+        carrier = self.carrier_id
+        picking = self.picking_id
+        ext = "zpl" if result.label_format == "ZPL" else "pdf"
+        mimetype = "text/plain" if ext == "zpl" else "application/pdf"
+        prefix = carrier._get_delivery_label_prefix()
+        attachments = self.env["ir.attachment"]
+        if result.label:
+            attachments |= self._omni_attach(f"{prefix}-{self.name}.{ext}", result.label, mimetype)
+        parcel_vals = []
+        packages = picking.move_line_ids.result_package_id
+        for index, parcel in enumerate(result.parcels):
+            if parcel.label and not result.label:
+                attachments |= self._omni_attach(f"{prefix}-{parcel.tracking_number}.{ext}", parcel.label, mimetype)
+            parcel_vals.append(
+                {
+                    "shipment_id": self.id,
+                    "tracking_number": parcel.tracking_number,
+                    "package_id": packages[index].id if index < len(packages) else False,
+                    "status": "label_created",
+                    "status_date": fields.Datetime.now(),
+                }
+            )
+        if result.return_label:
+            attachments |= self._omni_attach(
+                f"{carrier.get_return_label_prefix()}-{result.return_tracking_number}.{ext}", result.return_label, mimetype
+            )
+        self.env["omni.carrier.parcel"].create(parcel_vals)
+        tracking = ",".join(p.tracking_number for p in result.parcels)
+        self.write(
+            {
+                "state": "done",
+                "tracking_ref": tracking,
+                "return_tracking_ref": result.return_tracking_number or False,
+                "label_attachment_ids": [fields.Command.set(attachments.ids)],
+                "warning_message": "\n".join(result.warnings) or False,
+                "error_message": False,
+            }
+        )
+        picking.carrier_tracking_ref = tracking
+        picking.message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                _("Shipment sent to carrier %(carrier)s with tracking number %(ref)s", carrier=carrier.name, ref=tracking),
+                _("Shipment goes to the pickup point %s", self.pickup_point_name) if self.pickup_point_name else "",
+            ),
+            attachment_ids=attachments.ids,
+        )
+        if picking.sale_id:
+            picking.sale_id._omni_timeline("shipped", note=tracking, document=picking)
+        self.parcel_ids._omni_notify("label_created")
+
+    def _omni_apply_return(self, parcel):
+        carrier = self.carrier_id
+        attachment = self._omni_attach(
+            f"{carrier.get_return_label_prefix()}-{parcel.tracking_number}.pdf", parcel.label, "application/pdf"
+        )
+        self.write(
+            {
+                "state": "done",
+                "tracking_ref": parcel.tracking_number,
+                "label_attachment_ids": [fields.Command.set(attachment.ids)],
+            }
+        )
+        self.env["omni.carrier.parcel"].create(
+            {"shipment_id": self.id, "tracking_number": parcel.tracking_number, "status": "label_created"}
+        )
+        if carrier.get_return_label_from_portal:
+            attachment.generate_access_token()
+        self.picking_id.message_post(
+            body=_("Return label %s created", parcel.tracking_number), attachment_ids=attachment.ids
+        )
+
+    def _omni_void(self):
+        """Cancel at the carrier where it can (DHL); DPD and Hermes void locally."""
+        for shipment in self.filtered(lambda s: s.state == "done"):
+            numbers = shipment.parcel_ids.mapped("tracking_number")
+            if shipment.carrier_code == "dhl":
+                try:
+                    shipment.account_id._omni_client().cancel(numbers)
+                except CarrierError as exc:
+                    raise UserError(
+                        _("%(carrier)s refused to cancel %(ref)s: %(error)s", carrier=shipment.carrier_id.name, ref=shipment.tracking_ref, error=exc)
+                    ) from exc
+            shipment.state = "voided"
+            shipment.parcel_ids._omni_set_status("cancelled", fields.Datetime.now())
+            shipment.picking_id.message_post(
+                body=_("Shipment %s voided; it stays in the carrier history.", shipment.tracking_ref)
+            )
