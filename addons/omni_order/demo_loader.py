@@ -177,30 +177,7 @@ def load_demo(env):
     for product in env["product.product"].create(vals_list):
         products[product.name] = product
 
-    Quant = env["stock.quant"]
-    special = {
-        # München customer's items: in München, not at the DC
-        "Trail Running Shoe": {"München": 6, "Frankfurt": 2},
-        "Rain Jacket": {"München": 4, "Köln": 3},
-        # only in Hamburg
-        "Wool Blanket": {"Hamburg": 25},
-        # only in Berlin
-        "Vinyl Record Player": {"Berlin": 3},
-    }
-    for name, product in products.items():
-        if product.categ_id == categ["Furniture"]:
-            if name in ("Bookshelf", "Office Chair", "Bedside Table", "Wardrobe"):
-                Quant._update_available_quantity(product, dc_wh.lot_stock_id, rng.randint(3, 12))
-            continue
-        spread = special.get(name)
-        if spread is None:
-            spread = {"Hamburg": rng.choice([0, 5, 20, 60])}
-            for store, *_rest in STORES:
-                if rng.random() < 0.45:
-                    spread[store] = rng.randint(1, 8)
-        for where, qty in spread.items():
-            if qty:
-                Quant._update_available_quantity(product, warehouses[where].lot_stock_id, qty)
+    _spread_stock(env, rng, products, categ, warehouses)
     # the supplier's stock arrives as a feed
     furniture = [p for p in products.values() if p.categ_id == categ["Furniture"]]
     env["product.supplierinfo"].create(
@@ -361,3 +338,32 @@ def load_demo(env):
     ]
     for record in orders:
         record.action_confirm()
+
+
+def _spread_stock(env, rng, products, categ, warehouses):
+    """Uneven stock: a few products in one place only, the rest spread at random."""
+    dc_wh = warehouses["Hamburg"]
+    Quant = env["stock.quant"]
+    special = {
+        # München customer's items: in München, not at the DC
+        "Trail Running Shoe": {"München": 6, "Frankfurt": 2},
+        "Rain Jacket": {"München": 4, "Köln": 3},
+        # only in Hamburg
+        "Wool Blanket": {"Hamburg": 25},
+        # only in Berlin
+        "Vinyl Record Player": {"Berlin": 3},
+    }
+    for name, product in products.items():
+        if product.categ_id == categ["Furniture"]:
+            if name in ("Bookshelf", "Office Chair", "Bedside Table", "Wardrobe"):
+                Quant._update_available_quantity(product, dc_wh.lot_stock_id, rng.randint(3, 12))
+            continue
+        spread = special.get(name)
+        if spread is None:
+            spread = {"Hamburg": rng.choice([0, 5, 20, 60])}
+            for store, *_rest in STORES:
+                if rng.random() < 0.45:
+                    spread[store] = rng.randint(1, 8)
+        for where, qty in spread.items():
+            if qty:
+                Quant._update_available_quantity(product, warehouses[where].lot_stock_id, qty)

@@ -253,17 +253,19 @@ class OmniFulfilmentNode(models.Model):
         """ATP of ``products`` over these nodes for ``team``: network total and per node."""
         snapshot = self._omni_stock_snapshot(products, team=team)
         names = {node.id: node for node in self}
+        by_product = {}
+        for (node_id, product_id), values in sorted(snapshot.items()):
+            if values["available"] > 0:
+                by_product.setdefault(product_id, []).append(
+                    {
+                        "node": names[node_id].name,
+                        "kind": names[node_id].kind,
+                        "available": values["available"],
+                    }
+                )
         result = []
         for product in products:
-            per_node = [
-                {
-                    "node": names[node_id].name,
-                    "kind": names[node_id].kind,
-                    "available": values["available"],
-                }
-                for (node_id, product_id), values in sorted(snapshot.items())
-                if product_id == product.id and values["available"] > 0
-            ]
+            per_node = by_product.get(product.id, [])
             result.append(
                 {
                     "product_id": product.id,

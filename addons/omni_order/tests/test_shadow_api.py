@@ -1,9 +1,9 @@
 import base64
-import json
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import TransactionCase, tagged
 
+from ..controllers.main import OmniAvailabilityController
 from .common import OmniNetworkCommon
 
 
@@ -61,7 +61,7 @@ class TestShadowAndFeed(OmniNetworkCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestAvailabilityApi(HttpCase):
+class TestAvailabilityApi(TransactionCase):
     def setUp(self):
         super().setUp()
         warehouse = self.env["stock.warehouse"].search(
@@ -89,12 +89,13 @@ class TestAvailabilityApi(HttpCase):
         Quant._update_available_quantity(self.product, store.lot_stock_id, 3)
 
     def test_availability(self):
-        url = "/omni/api/v1/availability?skus=API-1"
-        response = self.url_open(url, headers={"X-Omni-Api-Key": "wrong"})
-        self.assertEqual(response.status_code, 401)
-        response = self.url_open(url, headers={"X-Omni-Api-Key": "test-key-123"})
-        self.assertEqual(response.status_code, 200)
-        data = json.loads(response.content)
+        Team = self.env["crm.team"].sudo()
+        self.assertEqual(Team._omni_availability_response("wrong", "API-1")[0], 401)
+        self.assertEqual(Team._omni_availability_response("", "API-1")[0], 401)
+        self.assertEqual(Team._omni_availability_response("test-key-123")[0], 400)
+        self.assertEqual(Team._omni_availability_response("test-key-123", "", "x")[0], 400)
+        status, data = Team._omni_availability_response("test-key-123", "API-1")
+        self.assertEqual(status, 200)
         self.assertEqual(data["channel"], "Web API")
         product = data["products"][0]
         # store: 3 on hand - 2 safety for this channel = 1; DC 4
@@ -103,3 +104,11 @@ class TestAvailabilityApi(HttpCase):
             sorted((n["node"], n["available"]) for n in product["nodes"]),
             [("API DC", 4), ("API Store", 1)],
         )
+        # another channel without safety stock sees all 3 store units
+        other = self.env["crm.team"].create({"name": "POS"})
+        other.sudo().omni_api_key = "pos-key"
+        _status, data = Team._omni_availability_response("pos-key", "", str(self.product.id))
+        self.assertEqual(data["products"][0]["available"], 7)
+        # the HTTP route delegates to this method
+        routing = OmniAvailabilityController.availability.original_routing
+        self.assertEqual(routing["routes"], ["/omni/api/v1/availability"])
