@@ -93,6 +93,8 @@ class OmniLoyaltyBonusSettlement(models.Model):
         self.ensure_one()
         rule = self.rule_id
         points = round(self.amount * rule.points_per_currency, 2)
-        card = self.env["loyalty.card"]._omni_get_or_create(rule.loyalty_program_id, self.partner_id)
+        card = self.env["loyalty.card"]._omni_get_or_create(
+            rule.loyalty_program_id, self.partner_id
+        )
         card._omni_add_points(points, _("Volume bonus %(rule)s", rule=rule.name))
         self.write({"points": points, "loyalty_card_id": card.id})

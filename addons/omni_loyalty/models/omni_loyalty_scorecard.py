@@ -91,7 +91,7 @@ class OmniLoyaltyScorecard(models.Model):
         "Revenue Trend (%)", digits=(16, 2), aggregator="avg", help="Against the previous month."
     )
     order_count = fields.Integer("Orders", aggregator="sum")
-    days_since_last_order = fields.Integer("Days Since Last Order", aggregator="avg")
+    days_since_last_order = fields.Integer(aggregator="avg")
     avg_days_late = fields.Float("Payment Days Late", digits=(16, 2), aggregator="avg")
     rating_avg = fields.Float("Delivery Rating", digits=(16, 2), aggregator="avg")
     signal_buying_less = fields.Boolean("Buying Less")
@@ -219,7 +219,12 @@ class OmniLoyaltyScorecard(models.Model):
             "lead_time_avg": None if row["lead_avg"] is None else round(float(row["lead_avg"]), 2),
             "lead_time_std": None if row["lead_std"] is None else round(float(row["lead_std"]), 2),
             "price_deviation": (
-                round(100.0 * (float(row["billed"]) - float(row["expected"])) / float(row["expected"]), 2)
+                round(
+                    100.0
+                    * (float(row["billed"]) - float(row["expected"]))
+                    / float(row["expected"]),
+                    2,
+                )
                 if row["expected"]
                 else None
             ),
@@ -401,7 +406,9 @@ class OmniLoyaltyScorecard(models.Model):
                 round(100.0 * data["margin"] / data["revenue"], 2) if data["revenue"] else None
             )
             data["return_rate"] = (
-                round(100.0 * data["returned"] / data["delivered"], 2) if data["delivered"] else None
+                round(100.0 * data["returned"] / data["delivered"], 2)
+                if data["delivered"]
+                else None
             )
             last = data["last_order"]
             data["days_since_last_order"] = (
@@ -572,4 +579,113 @@ class OmniLoyaltyScorecard(models.Model):
         for company in self.env["res.company"].search([]):
             scoped = self.with_company(company).sudo()
             scoped._compute_snapshots(last_month)
+        self.env["omni.loyalty.campaign"]._cron_run()
+
+    # === DEMO === #
+
+    @api.model
+    def _omni_demo_generate(self):
+        """A year of history for the demo partners, so graphs and one campaign show at once.
+
+        Customer scorecards come from real posted invoices through the SQL above; supplier
+        snapshots are written directly from a fixed curve (a receipt history of a year would
+        make the demo installation slow)."""
+        company = self.env.ref("base.main_company")
+        self = self.with_company(company)
+        ref = self.env.ref
+        today = fields.Date.context_today(self)
+        this_month = month_start(today)
+        months = [this_month - relativedelta(months=i) for i in range(12, 0, -1)]
+        grades = self.env["omni.loyalty.grade"].search([("company_id", "=", company.id)])
+        bands = [(g.min_score, g.id) for g in grades]
+        weights = company._omni_loyalty_weights()
+        curves = {
+            "omni_loyalty.partner_supplier_reliable_demo": (97, 98, 6, 0.3, 0.0, 0),
+            "omni_loyalty.partner_supplier_average_demo": (82, 90, 12, 1.5, 1.0, 0),
+            "omni_loyalty.partner_supplier_slipping_demo": (92, 96, 9, 0.8, 0.5, -5),
+        }
+        vals_list = []
+        for xmlid, (otif, fill, lead, ret, dev, slope) in curves.items():
+            previous = False
+            for index, month in enumerate(months):
+                drift = slope * max(0, index - 5)
+                kpis = {
+                    "otif_rate": max(0.0, otif + drift + (index % 3) - 1),
+                    "fill_rate": max(0.0, fill + drift / 2),
+                    "lead_time_avg": lead - drift / 4,
+                    "lead_time_std": 1.0 + abs(drift) / 5,
+                    "return_rate": ret - drift / 10,
+                    "price_deviation": dev - drift / 5,
+                    "line_count": 20 + index,
+                }
+                score = weighted_total(normalise_supplier_kpis(kpis), weights) or 0.0
+                grade = grade_for(score, bands) or False
+                vals_list.append(
+                    {
+                        **kpis,
+                        "partner_id": ref(xmlid).id,
+                        "company_id": company.id,
+                        "kind": "supplier",
+                        "period_date": month,
+                        "score": score,
+                        "grade_id": grade,
+                        "previous_grade_id": previous,
+                    }
+                )
+                previous = grade
+        self.create(vals_list)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        )
+        if journal:
+            lamp, cushion = ref("omni_loyalty.product_lamp_demo"), ref(
+                "omni_loyalty.product_cushion_demo"
+            )
+            plans = {
+                "omni_loyalty.partner_customer_growing_demo": lambda i: [
+                    (lamp, 20 + 4 * i, 80.0),
+                    (cushion, 40, 25.0),
+                ],
+                "omni_loyalty.partner_customer_shrinking_demo": lambda i: [
+                    (lamp, 30, 80.0),
+                    (cushion, 80 if i < 11 else 10, 25.0),
+                ],
+                "omni_loyalty.partner_customer_steady_demo": lambda i: [(lamp, 15, 80.0)],
+            }
+            moves_vals = []
+            for xmlid, plan in plans.items():
+                for index, month in enumerate(months):
+                    moves_vals.append(
+                        {
+                            "move_type": "out_invoice",
+                            "partner_id": ref(xmlid).id,
+                            "journal_id": journal.id,
+                            "invoice_date": month + relativedelta(days=9),
+                            "invoice_line_ids": [
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "product_id": p.id,
+                                        "quantity": q,
+                                        "price_unit": price,
+                                        "tax_ids": [(6, 0, [])],
+                                    },
+                                )
+                                for p, q, price in plan(index)
+                            ],
+                        }
+                    )
+            self.env["account.move"].create(moves_vals).action_post()
+            for xmlid in plans:
+                order = self.env["sale.order"].create(
+                    {
+                        "partner_id": ref(xmlid).id,
+                        "order_line": [(0, 0, {"product_id": lamp.id, "product_uom_qty": 1})],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = months[-1] + relativedelta(days=3)
+            for month in months:
+                self._compute_snapshots(month, kinds=("customer",))
         self.env["omni.loyalty.campaign"]._cron_run()

@@ -23,8 +23,10 @@ class ResPartner(models.Model):
 
     def _compute_omni_bonus_status(self):
         today = fields.Date.context_today(self)
-        rules = self.env["omni.loyalty.bonus.rule"].sudo().search(
-            [("company_id", "=", self.env.company.id)]
+        rules = (
+            self.env["omni.loyalty.bonus.rule"]
+            .sudo()
+            .search([("company_id", "=", self.env.company.id)])
         )
         for partner in self:
             partner.omni_bonus_status = partner._omni_bonus_status_html(rules, today)
@@ -34,7 +36,8 @@ class ResPartner(models.Model):
         if not self.id:
             return False
         items = [
-            Markup("<li>%s</li>") % escape(rule._describe_status(rule._tier_status(self, day, extra_volume)))
+            Markup("<li>%s</li>")
+            % escape(rule._describe_status(rule._tier_status(self, day, extra_volume)))
             for rule in rules
             if rule._applies_to(self)
         ]
@@ -47,14 +50,18 @@ class ResPartner(models.Model):
         """{(partner_id, company_id): grade_id} of the latest supplier snapshot, one query."""
         if not partners or not companies:
             return {}
-        cards = self.env["omni.loyalty.scorecard"].sudo().search_read(
-            [
-                ("partner_id", "in", partners.ids),
-                ("company_id", "in", companies.ids),
-                ("kind", "=", "supplier"),
-            ],
-            ["partner_id", "company_id", "grade_id"],
-            order="period_date desc",
+        cards = (
+            self.env["omni.loyalty.scorecard"]
+            .sudo()
+            .search_read(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "in", companies.ids),
+                    ("kind", "=", "supplier"),
+                ],
+                ["partner_id", "company_id", "grade_id"],
+                order="period_date desc",
+            )
         )
         result = {}
         for card in cards:

@@ -10,8 +10,10 @@ class SaleOrder(models.Model):
 
     def _compute_omni_bonus_status(self):
         today = fields.Date.context_today(self)
-        rules = self.env["omni.loyalty.bonus.rule"].sudo().search(
-            [("company_id", "=", self.env.company.id), ("partner_kind", "=", "customer")]
+        rules = (
+            self.env["omni.loyalty.bonus.rule"]
+            .sudo()
+            .search([("company_id", "=", self.env.company.id), ("partner_kind", "=", "customer")])
         )
         for order in self:
             partner = order.partner_id.commercial_partner_id

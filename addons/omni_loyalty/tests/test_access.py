@@ -82,12 +82,16 @@ class TestAccess(OmniLoyaltyCommon):
 
     def test_blocked_vendor_needs_manager_approval(self):
         self.cards[1].grade_id = self.grades[3]  # D: block
-        order = self._purchase(1, 10.0, "2024-04-10 12:00:00", "2024-04-01 10:00:00", vendor=self.other_vendor)
+        order = self._purchase(
+            1, 10.0, "2024-04-10 12:00:00", "2024-04-01 10:00:00", vendor=self.other_vendor
+        )
         self.assertEqual(order.state, "purchase")
         with self.assertRaises(UserError):
             self._purchase(1, 10.0, "2024-04-10 12:00:00", "2024-04-01 10:00:00")
-        rfq = self.env["purchase.order"].with_user(self.buyer_a).create(
-            {"partner_id": self.vendor.id}
+        rfq = (
+            self.env["purchase.order"]
+            .with_user(self.buyer_a)
+            .create({"partner_id": self.vendor.id})
         )
         self.assertEqual(rfq.omni_grade_action, "block")
         with self.assertRaises(UserError):

@@ -134,9 +134,7 @@ class TestBonus(OmniLoyaltyCommon):
             order = self._sale(self.customer, 400, "2024-06-30 09:00:00", deliver=False)
             self.assertIn("Annual volume", order.omni_bonus_status)
             action = order.action_omni_bonus_simulate()
-            wizard = Form(
-                self.env[action["res_model"]].with_context(**action["context"])
-            ).save()
+            wizard = Form(self.env[action["res_model"]].with_context(**action["context"])).save()
             self.assertEqual(wizard.planned_amount, 40000.0)
             # 10,000 + 40,000 reaches the 3.5 % tier exactly
             self.assertIn("3.5", wizard.result)

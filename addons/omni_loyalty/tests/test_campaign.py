@@ -54,9 +54,7 @@ class TestCampaign(OmniLoyaltyCommon):
         events = self.campaign._schedule(MARCH, today)
         self.assertEqual(len(events), 5)
         self.env["omni.loyalty.campaign.event"]._process_due(today)
-        self.assertEqual(
-            events.mapped("state"), ["done", "done", "digest", "digest", "pending"]
-        )
+        self.assertEqual(events.mapped("state"), ["done", "done", "digest", "digest", "pending"])
         self.assertIn(self.tag, self.vendor.category_id)
         activities = self._activities()
         # one activity for step 1, and one digest grouping steps 3 and 4

@@ -74,6 +74,8 @@ class TestPortal(TransactionCase):
         user = new_test_user(self.env, "omni_portal_sc", groups="base.group_portal")
         user.partner_id.parent_id = vendor
         # the same search as the /my/omni_scorecards route
-        cards = self.env["omni.loyalty.scorecard"].with_user(user).search([("kind", "=", "supplier")])
+        cards = (
+            self.env["omni.loyalty.scorecard"].with_user(user).search([("kind", "=", "supplier")])
+        )
         self.assertEqual(cards, own)
         self.assertEqual(cards.read(["score"])[0]["id"], own.id)

@@ -142,9 +142,7 @@ class TestBuyingLessSignal(OmniLoyaltyCommon):
             cls._invoice(cls.customer, [(cls.item, 10, 100.0)], f"{year}-{month:02d}-10")
         # March: the customer still orders (category Y), but X drops to 200 €
         cls._sale(cls.customer, 10, "2024-03-03 09:00:00", product=cls.item_y, deliver=False)
-        cls._invoice(
-            cls.customer, [(cls.item, 2, 100.0), (cls.item_y, 10, 100.0)], "2024-03-10"
-        )
+        cls._invoice(cls.customer, [(cls.item, 2, 100.0), (cls.item_y, 10, 100.0)], "2024-03-10")
 
     def test_signal_fires_for_the_category_only(self):
         self.Scorecard._compute_snapshots(FEBRUARY, kinds=("customer",))

@@ -22,8 +22,10 @@ class OmniLoyaltyBonusSimulation(models.TransientModel):
             if not wizard.partner_id:
                 wizard.result = False
                 continue
-            rules = self.env["omni.loyalty.bonus.rule"].sudo().search(
-                [("company_id", "=", wizard.company_id.id)]
+            rules = (
+                self.env["omni.loyalty.bonus.rule"]
+                .sudo()
+                .search([("company_id", "=", wizard.company_id.id)])
             )
             rows = []
             for rule in rules.filtered(lambda r, w=wizard: r._applies_to(w.partner_id)):
@@ -34,9 +36,7 @@ class OmniLoyaltyBonusSimulation(models.TransientModel):
                     % (
                         escape(rule.name),
                         escape(_("Now: %(text)s", text=rule._describe_status(now))),
-                        escape(
-                            _("With this order: %(text)s", text=rule._describe_status(after))
-                        ),
+                        escape(_("With this order: %(text)s", text=rule._describe_status(after))),
                     )
                 )
             wizard.result = (
