@@ -68,7 +68,8 @@ class DhlClient(HttpClient):
             self._raise_transport(response) if response.status_code >= 429 else None
             body = response.json() if response.content else {}
             raise CarrierError(
-                f"DHL: login refused: {body.get('error_description') or body.get('error') or response.status_code}",
+                "DHL: login refused: %s"
+                % (body.get("error_description") or body.get("error") or response.status_code),
                 code=body.get("error") or "auth",
                 http_status=response.status_code,
             )
@@ -168,7 +169,8 @@ class DhlClient(HttpClient):
         ]
         if response.status_code >= 400 or failed:
             raise CarrierError(
-                f"DHL: {self._errors(failed or items) or (body.get('status') or {}).get('detail')}",
+                "DHL: %s"
+                % (self._errors(failed or items) or (body.get("status") or {}).get("detail")),
                 code=str(
                     (failed[0].get("sstatus") or {}).get("title")
                     if failed

@@ -252,7 +252,11 @@ class DpdClient:
                 if exc.code == "DATA_1":
                     continue
                 raise
-            infos = result if isinstance(result, list) else (result.statusInfo if result is not None else [])
+            infos = (
+                result
+                if isinstance(result, list)
+                else (result.statusInfo if result is not None else [])
+            )
             for info in infos or []:
                 if not info.statusHasBeenReached:
                     continue

@@ -15,30 +15,51 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
     delivery_type = fields.Selection(
-        selection_add=[("omni_dhl", "DHL Parcel DE"), ("omni_dpd", "DPD Germany"), ("omni_hermes", "Hermes Germany")],
-        ondelete={"omni_dhl": "set default", "omni_dpd": "set default", "omni_hermes": "set default"},
+        selection_add=[
+            ("omni_dhl", "DHL Parcel DE"),
+            ("omni_dpd", "DPD Germany"),
+            ("omni_hermes", "Hermes Germany"),
+        ],
+        ondelete={
+            "omni_dhl": "set default",
+            "omni_dpd": "set default",
+            "omni_hermes": "set default",
+        },
     )
-    omni_account_id = fields.Many2one("omni.carrier.account", string="Carrier Account", check_company=True)
+    omni_account_id = fields.Many2one(
+        "omni.carrier.account", string="Carrier Account", check_company=True
+    )
     omni_product = fields.Char(string="Carrier Product", help="DHL V01PAK, DPD CL, ...")
-    omni_label_format = fields.Selection([("PDF", "PDF"), ("ZPL", "ZPL")], string="Label Format", default="PDF")
+    omni_label_format = fields.Selection(
+        [("PDF", "PDF"), ("ZPL", "ZPL")], string="Label Format", default="PDF"
+    )
     omni_age_check = fields.Selection([("A16", "16+"), ("A18", "18+")], string="Age Check")
     omni_ident = fields.Boolean(string="Ident Check")
     omni_email_notification = fields.Boolean(string="Carrier E-mail Notification")
     omni_return_label = fields.Boolean(string="Return Label Included")
     omni_use_locations = fields.Boolean(string="Parcel Shop Delivery")
-    omni_dhl_use_locations = fields.Boolean(related="omni_use_locations", string="DHL Parcel Shops")
-    omni_dpd_use_locations = fields.Boolean(related="omni_use_locations", string="DPD Parcel Shops")
-    omni_hermes_use_locations = fields.Boolean(related="omni_use_locations", string="HERMES Parcel Shops")
+    omni_dhl_use_locations = fields.Boolean(
+        related="omni_use_locations", string="DHL Parcel Shops"
+    )
+    omni_dpd_use_locations = fields.Boolean(
+        related="omni_use_locations", string="DPD Parcel Shops"
+    )
+    omni_hermes_use_locations = fields.Boolean(
+        related="omni_use_locations", string="HERMES Parcel Shops"
+    )
     omni_notify_shipped = fields.Boolean(string="E-mail: Shipped", default=True)
     omni_notify_out_for_delivery = fields.Boolean(string="E-mail: Out for Delivery", default=True)
-    omni_notify_ready_for_pickup = fields.Boolean(string="E-mail: Ready at Parcel Shop", default=True)
+    omni_notify_ready_for_pickup = fields.Boolean(
+        string="E-mail: Ready at Parcel Shop", default=True
+    )
     omni_notify_failed_attempt = fields.Boolean(string="E-mail: Failed Attempt", default=True)
 
     @api.depends("delivery_type")
     def _compute_can_generate_return(self):
-        super()._compute_can_generate_return()
+        res = super()._compute_can_generate_return()
         for carrier in self.filtered(lambda c: c.delivery_type in ("omni_dhl", "omni_hermes")):
             carrier.can_generate_return = True
+        return res
 
     # === SHARED IMPLEMENTATION === #
 
@@ -46,7 +67,12 @@ class DeliveryCarrier(models.Model):
         return OMNI_TYPES.get(self.delivery_type)
 
     def _omni_rate(self, order):
-        return {"success": True, "price": self.product_id.list_price, "error_message": False, "warning_message": False}
+        return {
+            "success": True,
+            "price": self.product_id.list_price,
+            "error_message": False,
+            "warning_message": False,
+        }
 
     def _omni_send(self, pickings):
         """Called by core while validating: record the request, let a job call the carrier."""
@@ -54,7 +80,9 @@ class DeliveryCarrier(models.Model):
         return [{"exact_price": 0.0, "tracking_number": False} for _picking in pickings]
 
     def _omni_tracking_link(self, picking):
-        numbers = picking.omni_parcel_ids.filtered(lambda p: p.shipment_id.kind == "outbound" and p.status != "cancelled")
+        numbers = picking.omni_parcel_ids.filtered(
+            lambda p: p.shipment_id.kind == "outbound" and p.status != "cancelled"
+        )
         url = TRACKING_URLS[self._omni_code()]
         if len(numbers) == 1:
             return url % numbers.tracking_number
@@ -77,7 +105,9 @@ class DeliveryCarrier(models.Model):
         client = self.omni_account_id._omni_client()
         try:
             points = client.find_locations(
-                partner_address.zip or "", (partner_address.country_id.code or "DE"), city=partner_address.city or "Berlin",
+                partner_address.zip or "",
+                (partner_address.country_id.code or "DE"),
+                city=partner_address.city or "Berlin",
                 street=partner_address.street or None,
             )
         except CarrierError as exc:
@@ -94,7 +124,11 @@ class DeliveryCarrier(models.Model):
                 "longitude": point.longitude,
                 "distance": point.distance_km,
                 "opening_hours": point.opening_hours,
-                "additional_data": {"kind": point.kind, "number": point.number, "carrier": self._omni_code()},
+                "additional_data": {
+                    "kind": point.kind,
+                    "number": point.number,
+                    "carrier": self._omni_code(),
+                },
             }
             for point in points
         ]

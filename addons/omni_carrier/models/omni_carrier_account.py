@@ -4,9 +4,18 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..carriers.common import CarrierError
-from ..carriers.dhl import URLS as DHL_URLS, DhlClient
-from ..carriers.dpd import URLS as DPD_URLS, DpdClient
-from ..carriers.hermes import URLS as HERMES_URLS, HermesClient
+from ..carriers.dhl import (
+    URLS as DHL_URLS,
+    DhlClient,
+)
+from ..carriers.dpd import (
+    URLS as DPD_URLS,
+    DpdClient,
+)
+from ..carriers.hermes import (
+    URLS as HERMES_URLS,
+    HermesClient,
+)
 
 CARRIERS = [("dhl", "DHL Parcel DE"), ("dpd", "DPD Germany"), ("hermes", "Hermes Germany")]
 
@@ -24,7 +33,9 @@ class OmniCarrierAccount(models.Model):
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
     carrier_code = fields.Selection(CARRIERS, string="Carrier", required=True)
     prod_environment = fields.Boolean(
         string="Production", help="Off: the carrier's sandbox (or the base URL below) is used."

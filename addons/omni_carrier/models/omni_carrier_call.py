@@ -34,16 +34,13 @@ class OmniCarrierCall(models.Model):
         _logger.debug("carrier call %s for %s: %s", operation, shipment.name, detail)
 
     def _omni_insert_sql(self, shipment, operation, detail):
-        return (
-            SQL(
-                "INSERT INTO omni_carrier_call (shipment_id, operation, detail, create_date, "
-                    "write_date, create_uid, write_uid) VALUES (%s, %s, %s, now() at time zone "
-                    "'utc', now() at time zone 'utc', %s, %s)",
-                    shipment.id,
-                    operation,
-                    detail,
-                    self.env.uid,
-                    self.env.uid,
-                )
-            )
-        _logger.debug("carrier call %s for %s: %s", operation, shipment.name, detail)
+        return SQL(
+            "INSERT INTO omni_carrier_call (shipment_id, operation, detail, create_date, "
+            "write_date, create_uid, write_uid) VALUES (%s, %s, %s, now() at time zone "
+            "'utc', now() at time zone 'utc', %s, %s)",
+            shipment.id,
+            operation,
+            detail,
+            self.env.uid,
+            self.env.uid,
+        )

@@ -20,7 +20,9 @@ class OmniCarrierEvent(models.Model):
     _description = "Carrier Tracking Event"
     _order = "event_time desc, id desc"
 
-    parcel_id = fields.Many2one("omni.carrier.parcel", required=True, ondelete="cascade", index=True)
+    parcel_id = fields.Many2one(
+        "omni.carrier.parcel", required=True, ondelete="cascade", index=True
+    )
     picking_id = fields.Many2one(related="parcel_id.picking_id")
     company_id = fields.Many2one(related="parcel_id.company_id", store=True)
     carrier_code = fields.Selection(CARRIERS, required=True, string="Carrier")
@@ -42,8 +44,10 @@ class OmniCarrierEvent(models.Model):
         if not events:
             return 0
         numbers = list({e.tracking_number for e in events})
-        parcels = self.env["omni.carrier.parcel"].sudo().search(
-            [("carrier_code", "=", carrier_code), ("tracking_number", "in", numbers)]
+        parcels = (
+            self.env["omni.carrier.parcel"]
+            .sudo()
+            .search([("carrier_code", "=", carrier_code), ("tracking_number", "in", numbers)])
         )
         by_number = {p.tracking_number: p for p in parcels}
         mapping = self.env["omni.carrier.status.map"]._omni_mapping()[carrier_code]
@@ -51,7 +55,11 @@ class OmniCarrierEvent(models.Model):
         for event in events:
             parcel = by_number.get(event.tracking_number)
             if not parcel:
-                _logger.info("tracking event for unknown %s parcel %s ignored", carrier_code, event.tracking_number)
+                _logger.info(
+                    "tracking event for unknown %s parcel %s ignored",
+                    carrier_code,
+                    event.tracking_number,
+                )
                 continue
             code = normalise_hermes_code(event.code) if carrier_code == "hermes" else event.code
             rows.append(
@@ -75,7 +83,8 @@ class OmniCarrierEvent(models.Model):
         self.env.cr.execute(
             SQL(
                 "INSERT INTO omni_carrier_event (parcel_id, company_id, carrier_code, event_uid, "
-                "raw_code, raw_text, event_time, location, status, source, create_date, create_uid) "
+                "raw_code, raw_text, event_time, location, status, source, create_date, "
+                "create_uid) "
                 "VALUES %s ON CONFLICT (carrier_code, event_uid) DO NOTHING RETURNING id",
                 SQL(", ").join(rows),
             )
@@ -87,5 +96,7 @@ class OmniCarrierEvent(models.Model):
         self.env["omni.carrier.parcel"].invalidate_model(["event_ids"])
         for event in new.sorted(lambda e: (e.event_time or fields.Datetime.now(), e.id)):
             if event.status and event.status != "unknown":
-                event.parcel_id._omni_set_status(event.status, event.event_time, note=event.raw_text)
+                event.parcel_id._omni_set_status(
+                    event.status, event.event_time, note=event.raw_text
+                )
         return len(new)

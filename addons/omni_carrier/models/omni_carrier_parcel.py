@@ -41,7 +41,9 @@ class OmniCarrierParcel(models.Model):
     _order = "id desc"
     _rec_name = "tracking_number"
 
-    shipment_id = fields.Many2one("omni.carrier.shipment", required=True, ondelete="cascade", index=True)
+    shipment_id = fields.Many2one(
+        "omni.carrier.shipment", required=True, ondelete="cascade", index=True
+    )
     picking_id = fields.Many2one(related="shipment_id.picking_id", store=True, index=True)
     account_id = fields.Many2one(related="shipment_id.account_id", store=True)
     carrier_code = fields.Selection(related="shipment_id.carrier_code", store=True)
@@ -55,7 +57,11 @@ class OmniCarrierParcel(models.Model):
     event_ids = fields.One2many("omni.carrier.event", "parcel_id")
 
     _sql_constraints = [
-        ("tracking_uniq", "UNIQUE(carrier_code, tracking_number)", "This tracking number exists already."),
+        (
+            "tracking_uniq",
+            "UNIQUE(carrier_code, tracking_number)",
+            "This tracking number exists already.",
+        ),
     ]
 
     @api.depends("status")
@@ -72,7 +78,9 @@ class OmniCarrierParcel(models.Model):
             parcel.write({"status": status, "status_date": date})
             order = parcel.picking_id.sale_id
             if order and status in TIMELINE and parcel.shipment_id.kind == "outbound":
-                order._omni_timeline(TIMELINE[status], note=note or status, document=parcel.picking_id)
+                order._omni_timeline(
+                    TIMELINE[status], note=note or status, document=parcel.picking_id
+                )
             parcel._omni_notify(status)
 
     def _omni_notify(self, status):
@@ -87,7 +95,8 @@ class OmniCarrierParcel(models.Model):
             self.env.cr.execute(
                 SQL(
                     "INSERT INTO omni_carrier_notification (picking_id, status, create_date) "
-                    "VALUES (%s, %s, now() at time zone 'utc') ON CONFLICT DO NOTHING RETURNING id",
+                    "VALUES (%s, %s, now() at time zone 'utc') "
+                    "ON CONFLICT DO NOTHING RETURNING id",
                     parcel.picking_id.id,
                     status,
                 )
@@ -104,7 +113,11 @@ class OmniCarrierParcel(models.Model):
     def _cron_poll_tracking(self, limit=500):
         """Poll the carriers for parcels that are not final, oldest poll first, batched."""
         parcels = self.search(
-            [("is_final", "=", False), ("status", "!=", "cancelled"), ("shipment_id.state", "=", "done")],
+            [
+                ("is_final", "=", False),
+                ("status", "!=", "cancelled"),
+                ("shipment_id.state", "=", "done"),
+            ],
             order="last_poll asc nulls first, id",
             limit=limit,
         )
@@ -119,7 +132,9 @@ class OmniCarrierParcel(models.Model):
             _logger.warning("tracking poll of %s failed: %s", account.name, exc)
             return 0
         self.write({"last_poll": fields.Datetime.now()})
-        return self.env["omni.carrier.event"]._omni_ingest(account.carrier_code, events, source="poll")
+        return self.env["omni.carrier.event"]._omni_ingest(
+            account.carrier_code, events, source="poll"
+        )
 
 
 class OmniCarrierNotification(models.Model):

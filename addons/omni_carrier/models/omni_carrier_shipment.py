@@ -1,4 +1,3 @@
-import base64
 import logging
 
 from markupsafe import Markup
@@ -37,7 +36,9 @@ class OmniCarrierShipment(models.Model):
     sale_id = fields.Many2one(related="picking_id.sale_id")
     carrier_id = fields.Many2one("delivery.carrier", required=True, ondelete="restrict")
     account_id = fields.Many2one("omni.carrier.account", required=True, check_company=True)
-    carrier_code = fields.Selection(related="account_id.carrier_code", store=True, string="Carrier Type")
+    carrier_code = fields.Selection(
+        related="account_id.carrier_code", store=True, string="Carrier Type"
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -64,12 +65,16 @@ class OmniCarrierShipment(models.Model):
     error_message = fields.Text(readonly=True)
     warning_message = fields.Text(readonly=True)
     job_uuid = fields.Char(readonly=True, copy=False)
-    job_state = fields.Char(compute="_compute_job", string="Job State")
+    job_state = fields.Char(compute="_compute_job")
     job_error = fields.Text(compute="_compute_job", string="Last Carrier Error")
     replaced_by_id = fields.Many2one("omni.carrier.shipment", readonly=True)
 
     _sql_constraints = [
-        ("idempotency_key_uniq", "UNIQUE(idempotency_key)", "This carrier request exists already."),
+        (
+            "idempotency_key_uniq",
+            "UNIQUE(idempotency_key)",
+            "This carrier request exists already.",
+        ),
     ]
 
     # === COMPUTE METHODS === #
@@ -85,7 +90,9 @@ class OmniCarrierShipment(models.Model):
     # === ACTIONS === #
 
     def action_retry(self):
-        self.filtered(lambda s: s.state == "failed").write({"state": "queued", "error_message": False})
+        self.filtered(lambda s: s.state == "failed").write(
+            {"state": "queued", "error_message": False}
+        )
         self._omni_enqueue()
 
     def action_void(self):
@@ -173,7 +180,11 @@ class OmniCarrierShipment(models.Model):
                 retry = calls.search_count([("shipment_id", "=", self.id)])
                 seconds = exc.retry_after or BACKOFF[min(retry, len(BACKOFF) - 1)]
                 raise RetryableJobError(
-                    _("%(picking)s waits for the carrier: %(error)s", picking=self.picking_id.name, error=exc),
+                    _(
+                        "%(picking)s waits for the carrier: %(error)s",
+                        picking=self.picking_id.name,
+                        error=exc,
+                    ),
                     seconds=seconds,
                 ) from exc
             return self._omni_fail(exc)
@@ -190,7 +201,11 @@ class OmniCarrierShipment(models.Model):
 
     def _omni_return_request(self):
         picking = self.picking_id
-        return {"reference": self.name, "sender": self._omni_address(picking.partner_id), "weight": picking.shipping_weight or 1.0}
+        return {
+            "reference": self.name,
+            "sender": self._omni_address(picking.partner_id),
+            "weight": picking.shipping_weight or 1.0,
+        }
 
     def _omni_fail(self, exc):
         message = _(
@@ -232,7 +247,9 @@ class OmniCarrierShipment(models.Model):
         packages = picking.move_line_ids.result_package_id
         for index, parcel in enumerate(result.parcels):
             if parcel.label and not result.label:
-                attachments |= self._omni_attach(f"{prefix}-{parcel.tracking_number}.{ext}", parcel.label, mimetype)
+                attachments |= self._omni_attach(
+                    f"{prefix}-{parcel.tracking_number}.{ext}", parcel.label, mimetype
+                )
             parcel_vals.append(
                 {
                     "shipment_id": self.id,
@@ -244,7 +261,9 @@ class OmniCarrierShipment(models.Model):
             )
         if result.return_label:
             attachments |= self._omni_attach(
-                f"{carrier.get_return_label_prefix()}-{result.return_tracking_number}.{ext}", result.return_label, mimetype
+                f"{carrier.get_return_label_prefix()}-{result.return_tracking_number}.{ext}",
+                result.return_label,
+                mimetype,
             )
         self.env["omni.carrier.parcel"].create(parcel_vals)
         tracking = ",".join(p.tracking_number for p in result.parcels)
@@ -262,8 +281,14 @@ class OmniCarrierShipment(models.Model):
         picking.message_post(
             body=Markup("%s<br/>%s")
             % (
-                _("Shipment sent to carrier %(carrier)s with tracking number %(ref)s", carrier=carrier.name, ref=tracking),
-                _("Shipment goes to the pickup point %s", self.pickup_point_name) if self.pickup_point_name else "",
+                _(
+                    "Shipment sent to carrier %(carrier)s with tracking number %(ref)s",
+                    carrier=carrier.name,
+                    ref=tracking,
+                ),
+                _("Shipment goes to the pickup point %s", self.pickup_point_name)
+                if self.pickup_point_name
+                else "",
             ),
             attachment_ids=attachments.ids,
         )
@@ -274,7 +299,9 @@ class OmniCarrierShipment(models.Model):
     def _omni_apply_return(self, parcel):
         carrier = self.carrier_id
         attachment = self._omni_attach(
-            f"{carrier.get_return_label_prefix()}-{parcel.tracking_number}.pdf", parcel.label, "application/pdf"
+            f"{carrier.get_return_label_prefix()}-{parcel.tracking_number}.pdf",
+            parcel.label,
+            "application/pdf",
         )
         self.write(
             {
@@ -284,12 +311,17 @@ class OmniCarrierShipment(models.Model):
             }
         )
         self.env["omni.carrier.parcel"].create(
-            {"shipment_id": self.id, "tracking_number": parcel.tracking_number, "status": "label_created"}
+            {
+                "shipment_id": self.id,
+                "tracking_number": parcel.tracking_number,
+                "status": "label_created",
+            }
         )
         if carrier.get_return_label_from_portal:
             attachment.generate_access_token()
         self.picking_id.message_post(
-            body=_("Return label %s created", parcel.tracking_number), attachment_ids=attachment.ids
+            body=_("Return label %s created", parcel.tracking_number),
+            attachment_ids=attachment.ids,
         )
 
     def _omni_void(self):
@@ -301,10 +333,17 @@ class OmniCarrierShipment(models.Model):
                     shipment.account_id._omni_client().cancel(numbers)
                 except CarrierError as exc:
                     raise UserError(
-                        _("%(carrier)s refused to cancel %(ref)s: %(error)s", carrier=shipment.carrier_id.name, ref=shipment.tracking_ref, error=exc)
+                        _(
+                            "%(carrier)s refused to cancel %(ref)s: %(error)s",
+                            carrier=shipment.carrier_id.name,
+                            ref=shipment.tracking_ref,
+                            error=exc,
+                        )
                     ) from exc
             shipment.state = "voided"
             shipment.parcel_ids._omni_set_status("cancelled", fields.Datetime.now())
             shipment.picking_id.message_post(
-                body=_("Shipment %s voided; it stays in the carrier history.", shipment.tracking_ref)
+                body=_(
+                    "Shipment %s voided; it stays in the carrier history.", shipment.tracking_ref
+                )
             )

@@ -8,13 +8,19 @@ from .delivery_carrier import OMNI_TYPES
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    omni_shipment_ids = fields.One2many("omni.carrier.shipment", "picking_id", string="Carrier Shipments")
+    omni_shipment_ids = fields.One2many(
+        "omni.carrier.shipment", "picking_id", string="Carrier Shipments"
+    )
     omni_parcel_ids = fields.One2many("omni.carrier.parcel", "picking_id", string="Parcels")
-    omni_event_ids = fields.One2many("omni.carrier.event", compute="_compute_omni_event_ids", string="Tracking Events")
+    omni_event_ids = fields.One2many(
+        "omni.carrier.event", compute="_compute_omni_event_ids", string="Tracking Events"
+    )
     omni_carrier_status = fields.Selection(
         related="omni_parcel_ids.status", string="Carrier Status"
     )
-    omni_waiting = fields.Boolean(compute="_compute_omni_waiting", search="_search_omni_waiting", string="Waits for Carrier")
+    omni_waiting = fields.Boolean(
+        compute="_compute_omni_waiting", search="_search_omni_waiting", string="Waits for Carrier"
+    )
 
     def _compute_omni_event_ids(self):
         for picking in self:
@@ -59,17 +65,29 @@ class StockPicking(models.Model):
 
     def action_omni_print_labels(self):
         """All PDF labels of the selected pickings as one merged PDF."""
-        attachments = self.omni_shipment_ids.filtered(lambda s: s.state == "done" and s.kind == "outbound").label_attachment_ids
+        attachments = self.omni_shipment_ids.filtered(
+            lambda s: s.state == "done" and s.kind == "outbound"
+        ).label_attachment_ids
         pdfs = attachments.filtered(lambda a: a.mimetype == "application/pdf")
         if not pdfs:
             raise UserError(_("No PDF label to print for the selected transfers."))
         merged = self.env["ir.attachment"].create(
-            {"name": _("Labels.pdf"), "raw": merge_pdf([a.raw for a in pdfs]), "mimetype": "application/pdf"}
+            {
+                "name": _("Labels.pdf"),
+                "raw": merge_pdf([a.raw for a in pdfs]),
+                "mimetype": "application/pdf",
+            }
         )
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{merged.id}?download=true", "target": "new"}
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{merged.id}?download=true",
+            "target": "new",
+        }
 
     def action_omni_refresh_tracking(self):
-        parcels = self.omni_parcel_ids.filtered(lambda p: not p.is_final and p.shipment_id.state == "done")
+        parcels = self.omni_parcel_ids.filtered(
+            lambda p: not p.is_final and p.shipment_id.state == "done"
+        )
         for account, account_parcels in parcels.grouped("account_id").items():
             account_parcels._omni_poll(account)
 
@@ -79,7 +97,9 @@ class StockPicking(models.Model):
     def action_omni_relabel(self):
         """Address or carrier changed after labelling: void the old shipment, buy a new one."""
         for picking in self:
-            old = picking.omni_shipment_ids.filtered(lambda s: s.kind == "outbound" and s.state == "done")
+            old = picking.omni_shipment_ids.filtered(
+                lambda s: s.kind == "outbound" and s.state == "done"
+            )
             old._omni_void()
             picking.carrier_tracking_ref = False
             new = picking._omni_request_shipment(force=True)
@@ -100,7 +120,9 @@ class StockPicking(models.Model):
             if active and not force:
                 shipments |= active.filtered(lambda s: s.state == "queued")
                 continue
-            generation = len(picking.omni_shipment_ids.filtered(lambda s: s.kind == "outbound")) + 1
+            generation = (
+                len(picking.omni_shipment_ids.filtered(lambda s: s.kind == "outbound")) + 1
+            )
             order = picking.sale_id
             point = order.pickup_location_data if order and carrier.omni_use_locations else None
             services = {

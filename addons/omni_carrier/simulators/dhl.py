@@ -1,10 +1,11 @@
+# ruff: noqa: E501  (canned carrier XML/JSON answers read better unwrapped)
 """DHL Parcel DE simulator: OAuth ROPC, Shipping API v2, Returns, Location Finder, Tracking."""
 
 import base64
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from xml.sax.saxutils import quoteattr
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -90,7 +91,11 @@ def handle(state, req, call):
     if path == "/parcel/de/tracking/v0/shipments":
         call.op = "track"
         return _tracking(state, req)
-    call.op = {"POST": "create", "GET": "get", "DELETE": "cancel"}.get(req.method) if path.endswith("/orders") else None
+    call.op = (
+        {"POST": "create", "GET": "get", "DELETE": "cancel"}.get(req.method)
+        if path.endswith("/orders")
+        else None
+    )
     if path.endswith("/returns/v1/orders"):
         call.op = "return"
     if not _bearer_ok(state, req):

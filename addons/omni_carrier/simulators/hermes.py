@@ -39,8 +39,12 @@ def handle(state, req, call):
     if path == "/authorization-facade/oauth2/access_token" and req.method == "POST":
         call.op = "token"
         return _token(state, req)
-    call.op = {"/services/hsi/shipmentorders/labels": "create", "/services/hsi/returnorders/labels": "return",
-               "/services/hsi/shipmentinfo": "track", "/services/hsi/parcelshops": "locations"}.get(path)
+    call.op = {
+        "/services/hsi/shipmentorders/labels": "create",
+        "/services/hsi/returnorders/labels": "return",
+        "/services/hsi/shipmentinfo": "track",
+        "/services/hsi/parcelshops": "locations",
+    }.get(path)
     auth = req.headers.get("authorization", "")
     if not (auth.lower().startswith("bearer ") and state.token_ok("hermes", auth[7:])):
         return reply(

@@ -48,7 +48,7 @@ class Request:
 
 
 def reply(status, body=b"", content_type="application/json", headers=None):
-    if isinstance(body, (dict, list)):
+    if isinstance(body, dict | list):
         body = json.dumps(body).encode()
     elif isinstance(body, str):
         body = body.encode()
@@ -162,7 +162,7 @@ class Simulator:
                     self.end_headers()
                     self.wfile.write(out)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    call.status = "client gone"
 
             do_GET = do_POST = do_DELETE = do_PUT = _dispatch
 

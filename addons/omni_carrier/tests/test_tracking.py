@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
-
 from ..carriers.common import TrackingEvent
 from .common import CarrierCase
 
@@ -29,31 +28,69 @@ class TestTracking(CarrierCase):
             self.assertGreaterEqual(len(parcel.event_ids), 3)
             self.sim.state.advance(parcel.tracking_number, 5)
             self.env["omni.carrier.parcel"]._cron_poll_tracking()
-            self.assertEqual(parcel.status, "delivered", (code, parcel.event_ids.mapped(lambda e: (e.raw_code, e.status, str(e.event_time))), str(parcel.status_date)))
+            self.assertEqual(
+                parcel.status,
+                "delivered",
+                (
+                    code,
+                    parcel.event_ids.mapped(lambda e: (e.raw_code, e.status, str(e.event_time))),
+                    str(parcel.status_date),
+                ),
+            )
             self.assertIn("delivered", picking.sale_id.omni_event_ids.mapped("step"))
             # final parcels are not polled again
             self.sim.reset_calls()
-            picking.omni_parcel_ids.search([("id", "=", parcel.id), ("is_final", "=", False)])._omni_poll(parcel.account_id)
+            picking.omni_parcel_ids.search(
+                [("id", "=", parcel.id), ("is_final", "=", False)]
+            )._omni_poll(parcel.account_id)
             self.env["omni.carrier.parcel"]._cron_poll_tracking()
-            self.assertFalse([c for c in self.sim.calls if parcel.tracking_number in str(c.query) + c.body.decode(errors="ignore")])
+            self.assertFalse(
+                [
+                    c
+                    for c in self.sim.calls
+                    if parcel.tracking_number in str(c.query) + c.body.decode(errors="ignore")
+                ]
+            )
 
     def test_mapping_extensible_and_late_event_does_not_regress(self):
         picking = self.shipped("hermes")
         parcel = picking.omni_parcel_ids
-        self.env["omni.carrier.status.map"].create({"carrier_code": "hermes", "code": "3999", "status": "exception"})
+        self.env["omni.carrier.status.map"].create(
+            {"carrier_code": "hermes", "code": "3999", "status": "exception"}
+        )
         now = datetime(2030, 1, 1, 12)
         Event = self.env["omni.carrier.event"]
-        Event._omni_ingest("hermes", [TrackingEvent(parcel.tracking_number, "e1", "3999", "Sonderfall", now)])
+        Event._omni_ingest(
+            "hermes", [TrackingEvent(parcel.tracking_number, "e1", "3999", "Sonderfall", now)]
+        )
         self.assertEqual(parcel.status, "exception")
-        Event._omni_ingest("hermes", [TrackingEvent(parcel.tracking_number, "e2", "3500", "zugestellt", now + timedelta(hours=2))])
-        Event._omni_ingest("hermes", [TrackingEvent(parcel.tracking_number, "e3", "2000", "im LC", now + timedelta(hours=1))])
+        Event._omni_ingest(
+            "hermes",
+            [
+                TrackingEvent(
+                    parcel.tracking_number, "e2", "3500", "zugestellt", now + timedelta(hours=2)
+                )
+            ],
+        )
+        Event._omni_ingest(
+            "hermes",
+            [
+                TrackingEvent(
+                    parcel.tracking_number, "e3", "2000", "im LC", now + timedelta(hours=1)
+                )
+            ],
+        )
         self.assertEqual(parcel.status, "delivered")
         self.assertEqual(len(parcel.event_ids), 3)
-        self.assertEqual(parcel.event_ids.filtered(lambda e: e.event_uid == "e3").status, "in_transit")
+        self.assertEqual(
+            parcel.event_ids.filtered(lambda e: e.event_uid == "e3").status, "in_transit"
+        )
 
     def signed(self, account, body, ts=None, secret=None):
         ts = str(int(ts or time.time()))
-        sig = hmac.new((secret or account.webhook_secret).encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
+        sig = hmac.new(
+            (secret or account.webhook_secret).encode(), f"{ts}.".encode() + body, hashlib.sha256
+        ).hexdigest()
         return {"X-Omni-Timestamp": ts, "X-Omni-Signature": sig}
 
     def test_webhook_signed_forged_duplicate_and_notification_once(self):
@@ -62,30 +99,67 @@ class TestTracking(CarrierCase):
         picking = self.shipped("hermes")
         parcel = picking.omni_parcel_ids
         account = self.accounts["hermes"]
-        body = json.dumps({"events": [{"trackingNumber": parcel.tracking_number, "eventId": "push-1", "code": "3000",
-                                       "text": "In Zustellung", "time": "2030-01-01T08:00:00+01:00", "location": "Köln"}]}).encode()
+        body = json.dumps(
+            {
+                "events": [
+                    {
+                        "trackingNumber": parcel.tracking_number,
+                        "eventId": "push-1",
+                        "code": "3000",
+                        "text": "In Zustellung",
+                        "time": "2030-01-01T08:00:00+01:00",
+                        "location": "Köln",
+                    }
+                ]
+            }
+        ).encode()
         forged = self.signed(account, body, secret="guess")
-        self.assertFalse(verify_signature(account.webhook_secret, forged["X-Omni-Timestamp"], body, forged["X-Omni-Signature"], 300))
+        self.assertFalse(
+            verify_signature(
+                account.webhook_secret,
+                forged["X-Omni-Timestamp"],
+                body,
+                forged["X-Omni-Signature"],
+                300,
+            )
+        )
         good = self.signed(account, body)
-        self.assertTrue(verify_signature(account.webhook_secret, good["X-Omni-Timestamp"], body, good["X-Omni-Signature"], 300))
+        self.assertTrue(
+            verify_signature(
+                account.webhook_secret,
+                good["X-Omni-Timestamp"],
+                body,
+                good["X-Omni-Signature"],
+                300,
+            )
+        )
         Event = self.env["omni.carrier.event"]
         messages = len(picking.message_ids)
         self.assertEqual(Event._omni_ingest("hermes", parse_events(body), source="webhook"), 1)
-        self.assertEqual(Event._omni_ingest("hermes", parse_events(body), source="webhook"), 0)  # duplicate
+        self.assertEqual(
+            Event._omni_ingest("hermes", parse_events(body), source="webhook"), 0
+        )  # duplicate
         self.assertEqual(len(parcel.event_ids), 1)
         self.assertEqual(parcel.status, "out_for_delivery")
         self.assertEqual(len(picking.message_ids) - messages, 1, "one e-mail for out_for_delivery")
         self.assertIn("out for delivery", picking.message_ids[0].body)
 
-    def test_webhook_http(self):
-        """Through the real controller: forged -> 401 and no row, signed -> 200, duplicate ignored."""
+    def test_dpd_push_ready_for_pickup_duplicate_ignored(self):
+        """A DPD push (as the controller parses it) moves the status; its duplicate is ignored."""
         picking = self.shipped("dpd")
         parcel = picking.omni_parcel_ids
         account = self.accounts["dpd"]
-        from odoo.addons.omni_carrier.controllers.main import OmniCarrierWebhook, dpd_push_event  # noqa: F401
+        from ..controllers.main import dpd_push_event
 
-        event = dpd_push_event({"pushid": "77", "pnr": parcel.tracking_number, "status": "delivery_shop",
-                                "statusdate": "010120300930", "depot": "0163"})
+        event = dpd_push_event(
+            {
+                "pushid": "77",
+                "pnr": parcel.tracking_number,
+                "status": "delivery_shop",
+                "statusdate": "010120300930",
+                "depot": "0163",
+            }
+        )
         Event = self.env["omni.carrier.event"]
         self.assertEqual(Event._omni_ingest("dpd", [event], source="webhook"), 1)
         self.assertEqual(Event._omni_ingest("dpd", [event], source="webhook"), 0)

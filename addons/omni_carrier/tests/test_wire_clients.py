@@ -39,14 +39,28 @@ def request(ref="SO-1", parcels=2, **services):
 @tagged("post_install", "-at_install")
 class TestWireClients(SimulatorCase):
     def dhl(self, **kw):
-        return DhlClient(self.sim.url + "/dhl", kw.get("user", "user-valid"), "SandboxPasswort2023!", "sim-client",
-                         "sim-secret", "33333333330102", timeout=(2, kw.get("read", 5)))
+        return DhlClient(
+            self.sim.url + "/dhl",
+            kw.get("user", "user-valid"),
+            "SandboxPasswort2023!",
+            "sim-client",
+            "sim-secret",
+            "33333333330102",
+            timeout=(2, kw.get("read", 5)),
+        )
 
     def dpd(self, user="sandboxdpd", password="sim-password"):
         return DpdClient(self.sim.url + "/dpd", user, password, timeout=(2, 5))
 
     def hermes(self, password="sim-password"):
-        return HermesClient(self.sim.url + "/hermes", "sim-user", password, "sim-client", "sim-secret", timeout=(2, 0.5))
+        return HermesClient(
+            self.sim.url + "/hermes",
+            "sim-user",
+            password,
+            "sim-client",
+            "sim-secret",
+            timeout=(2, 0.5),
+        )
 
     # --- labels ---
     def test_dhl_multi_parcel_pdf_barcodes_decode(self):
@@ -75,12 +89,16 @@ class TestWireClients(SimulatorCase):
         self.assertIn(result.parcels[0].tracking_number, result.parcels[0].label.decode())
 
     def test_label_helper_roundtrip(self):
-        self.assertEqual(decode_pdf(pdf_labels([{"number": "00340434161094015902"}])), ["00340434161094015902"])
+        self.assertEqual(
+            decode_pdf(pdf_labels([{"number": "00340434161094015902"}])), ["00340434161094015902"]
+        )
 
     # --- errors ---
     def test_dhl_business_fault_and_bad_credentials(self):
         with self.assertRaises(CarrierError) as ctx:
-            self.dhl().create_shipment(dict(request(parcels=1), recipient=dict(ADDRESS, zip="00000")))
+            self.dhl().create_shipment(
+                dict(request(parcels=1), recipient=dict(ADDRESS, zip="00000"))
+            )
         self.assertIn("postcode", str(ctx.exception))
         self.assertFalse(ctx.exception.retryable)
         with self.assertRaises(CarrierError) as ctx:
@@ -142,7 +160,9 @@ class TestWireClients(SimulatorCase):
         self.sim.state.expire_tokens("hermes")
         self.sim.reset_calls()
         client.create_shipment(request(ref="H-2", parcels=1))
-        self.assertEqual([c.op for c in self.sim.calls_for("hermes")], ["create", "token", "create"])
+        self.assertEqual(
+            [c.op for c in self.sim.calls_for("hermes")], ["create", "token", "create"]
+        )
         refresh = self.sim.calls_for("hermes", "token")[0]
         self.assertIn(b"grant_type=refresh_token", refresh.body)
         with self.assertRaises(CarrierError):
@@ -179,5 +199,7 @@ class TestWireClients(SimulatorCase):
         sig = hmac.new(b"k", b"1000." + body, hashlib.sha256).hexdigest()
         self.assertTrue(verify_signature("k", "1000", body, sig, 300, now=1100))
         self.assertFalse(verify_signature("k", "1000", body, sig, 300, now=2000))  # stale
-        self.assertFalse(verify_signature("k", "1000", body + b" ", sig, 300, now=1100))  # modified
+        self.assertFalse(
+            verify_signature("k", "1000", body + b" ", sig, 300, now=1100)
+        )  # modified
         self.assertFalse(verify_signature("other", "1000", body, sig, 300, now=1100))  # forged
