@@ -276,7 +276,8 @@ cmd_test() {
     fi
     say "running pytest-odoo on ${paths[*]#$ROOT/}"
     cd "$ROOT"
-    "$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-config="$conf" --odoo-database="$db" \
+    # --odoo-http: serve Odoo on a free port, so that HttpCase (controllers, tours) runs
+    "$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-http --odoo-config="$conf" --odoo-database="$db" \
         --odoo-log-level="${OMNI_TEST_LOG_LEVEL:-warn}" "${paths[@]}" || rc=$?
     return $rc
 }

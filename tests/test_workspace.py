@@ -6,7 +6,7 @@ import pathlib
 
 import yaml
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, HttpCase, tagged
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = ["omni_order", "omni_carrier", "omni_store_pos", "omni_loyalty"]
@@ -58,3 +58,24 @@ class TestWorkspace(BaseCase):
         for line in (ROOT / "config/requirements-runtime.txt").read_text().splitlines():
             if line.strip() and not line.startswith("#"):
                 self.assertIn(line.strip(), pins)
+
+
+@tagged("post_install", "-at_install")
+class TestServed(HttpCase):
+    """pytest runs HttpCase with a real HTTP server (pytest-odoo's --odoo-http)."""
+
+    def test_login_page_and_authenticated_rpc(self):
+        response = self.url_open("/web/login")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('name="login"', response.text)
+        self.authenticate("admin", "admin")
+        result = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.users/read",
+            {
+                "model": "res.users",
+                "method": "read",
+                "args": [[self.env.ref("base.user_admin").id], ["login"]],
+                "kwargs": {},
+            },
+        )
+        self.assertEqual(result[0]["login"], "admin")
