@@ -100,7 +100,8 @@ class TestLastUnitConcurrency(BaseCase):
             with self.registry.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
                 order = env["sale.order"].browse(order_id)
-                order.name  # noqa: B018 - take the snapshot before the other commits
+                # read first: the snapshot is taken before the other thread commits
+                self.assertTrue(order.name)
                 barrier.wait(timeout=10)
 
                 def attempt():
@@ -108,7 +109,7 @@ class TestLastUnitConcurrency(BaseCase):
                     order.action_confirm()
 
                 retrying(attempt, env)
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
 
         with ThreadPoolExecutor(max_workers=len(order_ids)) as executor:
             futures = [executor.submit(confirm, oid) for oid in order_ids]
