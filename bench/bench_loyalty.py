@@ -77,7 +77,9 @@ def _templates(env):
     )
     so.action_confirm()
     env["stock.quant"]._update_available_quantity(
-        product, env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1).lot_stock_id, 1e9
+        product,
+        env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1).lot_stock_id,
+        1e9,
     )
     delivery = so.picking_ids
     delivery.move_ids.write({"quantity": 1, "picked": True})
@@ -147,7 +149,9 @@ def generate(env, partners, rows):
     first_partner = _clone(
         cr, "res_partner", t["partner"], partners, {"name": "'Bench partner ' || g"}
     )
-    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id >= %s", (first_partner,))
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id WHERE id >= %s", (first_partner,)
+    )
     first_vendor, first_customer = first_partner, first_partner + vendors
     # purchase: one order per vendor and month (12 months up to MONTH), lines spread over them
     n_po = vendors * 12
@@ -203,8 +207,11 @@ def generate(env, partners, rows):
         "account_move",
         t["bill"],
         vendors,
-        {"name": "'BBILL' || g", "partner_id": f"{first_vendor} + g - 1",
-         "commercial_partner_id": f"{first_vendor} + g - 1"},
+        {
+            "name": "'BBILL' || g",
+            "partner_id": f"{first_vendor} + g - 1",
+            "commercial_partner_id": f"{first_vendor} + g - 1",
+        },
     )
     _clone(
         cr,
@@ -243,7 +250,10 @@ def generate(env, partners, rows):
         "sale_order_line",
         t["sol"],
         n_so,
-        {"order_id": f"{first_so} + g - 1", "order_partner_id": f"{first_customer} + (g - 1) / 12"},
+        {
+            "order_id": f"{first_so} + g - 1",
+            "order_partner_id": f"{first_customer} + (g - 1) / 12",
+        },
     )
     n_del = rows // 2 - n_pol
     if n_del > 0:
@@ -259,7 +269,8 @@ def generate(env, partners, rows):
                 "date": f"timestamp '{MONTH}' - (((g - 1) % {n_so}) % 12) * interval '1 month'"
                 " + (g % 28) * interval '1 day'",
                 # every 25th move is a return from the customer
-                "location_id": "CASE WHEN g % 25 = 0 THEN t.location_dest_id ELSE t.location_id END",
+                "location_id": "CASE WHEN g % 25 = 0 THEN t.location_dest_id"
+                " ELSE t.location_id END",
                 "location_dest_id": "CASE WHEN g % 25 = 0 THEN t.location_id"
                 " ELSE t.location_dest_id END",
             },
@@ -344,7 +355,9 @@ def orm_supplier(env, partner, company, date_from, date_to):
     leads = []
     billed = expected = 0.0
     for line in lines:
-        moves = env["stock.move"].search([("purchase_line_id", "=", line.id), ("state", "=", "done")])
+        moves = env["stock.move"].search(
+            [("purchase_line_id", "=", line.id), ("state", "=", "done")]
+        )
         received = on_time = returned = 0.0
         for move in moves:
             if move.location_id.usage == "supplier":
@@ -365,9 +378,7 @@ def orm_supplier(env, partner, company, date_from, date_to):
                 billed += aml.price_unit * aml.quantity
                 expected += line.price_unit * aml.quantity
     lead_avg = sum(leads) / len(leads) if leads else None
-    lead_std = (
-        (sum((x - lead_avg) ** 2 for x in leads) / len(leads)) ** 0.5 if leads else None
-    )
+    lead_std = (sum((x - lead_avg) ** 2 for x in leads) / len(leads)) ** 0.5 if leads else None
     return {
         "line_count": len(lines),
         "otif_rate": _pct(otif, len(lines)),
@@ -508,10 +519,18 @@ def main(config_path, quick=False):
         with full.measure():
             cards = Scorecard._compute_snapshots(MONTH)
             env.flush_all()
-        report("SQL KPIs, all partners (both kinds)", f"{sql_kpi_s * 1000:.0f}", "ms",
-               f"{len(sup_rows)} vendors, {len(cus_rows)} customers")
-        report("full run incl. snapshots + categories stored", f"{full.samples[0]:.2f}", "s",
-               f"{len(cards)} scorecards")
+        report(
+            "SQL KPIs, all partners (both kinds)",
+            f"{sql_kpi_s * 1000:.0f}",
+            "ms",
+            f"{len(sup_rows)} vendors, {len(cus_rows)} customers",
+        )
+        report(
+            "full run incl. snapshots + categories stored",
+            f"{full.samples[0]:.2f}",
+            "s",
+            f"{len(cards)} scorecards",
+        )
         per_partner_sql = full.samples[0] / max(len(cards), 1)
         report("SQL, per partner (full run / scorecards)", f"{per_partner_sql * 1000:.3f}", "ms")
         rng = random.Random(7)
@@ -523,25 +542,55 @@ def main(config_path, quick=False):
         for partner_id in sample_v:
             env.invalidate_all()
             with orm_timer.measure():
-                orm_sup[partner_id] = orm_supplier(env, Partner.browse(partner_id), company, date_from, date_to)
+                orm_sup[partner_id] = orm_supplier(
+                    env, Partner.browse(partner_id), company, date_from, date_to
+                )
         for partner_id in sample_c:
             env.invalidate_all()
             with orm_timer.measure():
-                orm_cus[partner_id] = orm_customer(env, Partner.browse(partner_id), company, date_from, date_to)
+                orm_cus[partner_id] = orm_customer(
+                    env, Partner.browse(partner_id), company, date_from, date_to
+                )
         per_partner_orm = sum(orm_timer.samples) / len(orm_timer.samples)
-        report("ORM loop, per partner (sample)", f"{per_partner_orm * 1000:.1f}", "ms",
-               orm_timer.summary())
-        report("ratio ORM / SQL per partner", f"{per_partner_orm / per_partner_sql:.0f}", "x",
-               "target >= 20x")
+        report(
+            "ORM loop, per partner (sample)",
+            f"{per_partner_orm * 1000:.1f}",
+            "ms",
+            orm_timer.summary(),
+        )
+        report(
+            "ratio ORM / SQL per partner",
+            f"{per_partner_orm / per_partner_sql:.0f}",
+            "x",
+            "target >= 20x",
+        )
         report("ORM loop extrapolated to all partners", f"{per_partner_orm * len(cards):.0f}", "s")
-        sup_keys = ["line_count", "otif_rate", "fill_rate", "return_rate", "lead_time_avg",
-                    "lead_time_std", "price_deviation"]
-        cus_keys = ["revenue", "margin", "margin_rate", "order_count", "days_since_last_order",
-                    "return_rate", "avg_days_late"]
+        sup_keys = [
+            "line_count",
+            "otif_rate",
+            "fill_rate",
+            "return_rate",
+            "lead_time_avg",
+            "lead_time_std",
+            "price_deviation",
+        ]
+        cus_keys = [
+            "revenue",
+            "margin",
+            "margin_rate",
+            "order_count",
+            "days_since_last_order",
+            "return_rate",
+            "avg_days_late",
+        ]
         mismatches = _compare(sup_rows, orm_sup, sup_keys) + _compare(cus_rows, orm_cus, cus_keys)
         compared = sum(1 for v in list(orm_sup.values()) + list(orm_cus.values()) if v)
-        report("results equal (SQL vs ORM, sampled partners)",
-               "yes" if not mismatches else "NO", "", f"{compared} partners compared")
+        report(
+            "results equal (SQL vs ORM, sampled partners)",
+            "yes" if not mismatches else "NO",
+            "",
+            f"{compared} partners compared",
+        )
         for mismatch in mismatches[:10]:
             print(f"    mismatch: {mismatch}")
 

@@ -638,8 +638,9 @@ class OmniLoyaltyScorecard(models.Model):
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
         )
         if journal:
-            lamp, cushion = ref("omni_loyalty.product_lamp_demo"), ref(
-                "omni_loyalty.product_cushion_demo"
+            lamp, cushion = (
+                ref("omni_loyalty.product_lamp_demo"),
+                ref("omni_loyalty.product_cushion_demo"),
             )
             plans = {
                 "omni_loyalty.partner_customer_growing_demo": lambda i: [

@@ -160,3 +160,30 @@ class TestBuyingLessSignal(OmniLoyaltyCommon):
         self.env["sale.order"].search([("partner_id", "=", self.customer.id)])._action_cancel()
         self.Scorecard._compute_snapshots(MARCH, kinds=("customer",))
         self.assertFalse(self._card(self.customer, "customer", MARCH).signal_buying_less)
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardReport(OmniLoyaltyCommon):
+    def test_report_and_send_from_partner_form(self):
+        self.Scorecard.create(
+            {
+                "partner_id": self.vendor.id,
+                "kind": "supplier",
+                "period_date": MARCH,
+                "otif_rate": 87.5,
+                "score": 91.25,
+                "grade_id": self.grades[0].id,
+            }
+        )
+        html, _fmt = self.env["ir.actions.report"]._render_qweb_html(
+            "omni_loyalty.report_scorecard", self.vendor.ids
+        )
+        self.assertIn(b"91.25", html)
+        self.assertIn(b"87.50", html)
+        action = self.vendor.action_omni_send_scorecard()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        template = self.env["mail.template"].browse(action["context"]["default_template_id"])
+        self.assertIn(
+            self.env.ref("omni_loyalty.action_report_scorecard"), template.report_template_ids
+        )
+        self.assertEqual(self.vendor.omni_scorecard_count, 1)
