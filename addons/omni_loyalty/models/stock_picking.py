@@ -21,7 +21,7 @@ class StockPicking(models.Model):
             return
         Feedback = self.env["omni.loyalty.feedback"].sudo()
         known = set(Feedback.search([("picking_id", "in", deliveries.ids)]).picking_id.ids)
-        Feedback.create(
+        feedbacks = Feedback.create(
             [
                 {
                     "picking_id": picking.id,
@@ -32,3 +32,8 @@ class StockPicking(models.Model):
                 if picking.id not in known
             ]
         )
+        template = self.env.ref("omni_loyalty.mail_template_feedback", raise_if_not_found=False)
+        if template:
+            for feedback in feedbacks.filtered("partner_id.email"):
+                # queued, sent by the mail cron: validation never waits for SMTP
+                template.send_mail(feedback.id)

@@ -125,6 +125,8 @@ class TestCustomerScorecard(OmniLoyaltyCommon):
             [("picking_id", "=", self.order.picking_ids[:1].id)]
         )
         self.assertEqual(len(feedback), 1, "a done delivery asks for a rating")
+        mail = self.env["mail.mail"].search([("model", "=", "omni.loyalty.feedback")])
+        self.assertIn(feedback.portal_url, mail.body_html)
         with freeze_time("2024-03-05 10:00:00"):
             feedback._submit(4, "fine")
         self.Scorecard._compute_snapshots(MARCH, kinds=("customer",))
