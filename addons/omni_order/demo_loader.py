@@ -334,10 +334,12 @@ def load_demo(env):
         ),
         order(customers["Leipzig"], [("Two-Seat Sofa", 1)], client_order_ref="DEMO drop-ship"),
         order(customers["Bremen"], [("Wool Blanket", 2)], client_order_ref="DEMO no coordinates"),
-        order(nobody, [("Oak Dining Table", 1), ("Armchair", 1)], client_order_ref="DEMO held"),
+        order(nobody, [("Wool Scarf", 1)], client_order_ref="DEMO held: no rule matches"),
     ]
     for record in orders:
         record.action_confirm()
+    # the supplier confirms the drop-ship purchase: its delivery to the customer appears
+    env["purchase.order"].search([("partner_id", "=", supplier_partner.id)]).button_confirm()
 
 
 def _spread_stock(env, rng, products, categ, warehouses):
