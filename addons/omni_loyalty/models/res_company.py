@@ -1,4 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+DEFAULT_GRADES = [
+    ("A", 85.0, "none"),
+    ("B", 70.0, "none"),
+    ("C", 50.0, "warn"),
+    ("D", 0.0, "block"),
+]
 
 
 class ResCompany(models.Model):
@@ -25,6 +32,22 @@ class ResCompany(models.Model):
         help="More campaign alerts for one partner in one month are grouped in a digest. "
         "0 means no limit.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._omni_loyalty_create_default_grades()
+        return companies
+
+    def _omni_loyalty_create_default_grades(self):
+        """Grades A to D for new companies (bands and actions stay editable)."""
+        self.env["omni.loyalty.grade"].sudo().create(
+            [
+                {"name": name, "min_score": score, "po_action": action, "company_id": company.id}
+                for company in self
+                for name, score, action in DEFAULT_GRADES
+            ]
+        )
 
     def _omni_loyalty_weights(self):
         self.ensure_one()

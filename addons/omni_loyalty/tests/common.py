@@ -33,13 +33,9 @@ class OmniLoyaltyCommon(AccountTestInvoicingCommon):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Customer C", "is_company": True, "email": "c@example.com"}
         )
-        cls.grades = cls.env["omni.loyalty.grade"].create(
-            [
-                {"name": "A", "min_score": 85, "company_id": cls.company.id},
-                {"name": "B", "min_score": 70, "company_id": cls.company.id},
-                {"name": "C", "min_score": 50, "po_action": "warn", "company_id": cls.company.id},
-                {"name": "D", "min_score": 0, "po_action": "block", "company_id": cls.company.id},
-            ]
+        # A, B, C (warn), D (block): created with every company
+        cls.grades = cls.env["omni.loyalty.grade"].search(
+            [("company_id", "=", cls.company.id)], order="min_score desc"
         )
 
     @classmethod

@@ -107,3 +107,11 @@ class TestAccess(OmniLoyaltyCommon):
             self.assertEqual(form.omni_grade_action, "warn")
         order = self._purchase(1, 10.0, "2024-04-10 12:00:00", "2024-04-01 10:00:00")
         self.assertEqual(order.state, "purchase")
+
+    def test_new_company_gets_default_grades(self):
+        company = self.env["res.company"].create({"name": "Omni Grades Co"})
+        grades = self.env["omni.loyalty.grade"].search([("company_id", "=", company.id)])
+        self.assertEqual(
+            sorted(grades.mapped(lambda g: (g.name, g.min_score, g.po_action))),
+            [("A", 85.0, "none"), ("B", 70.0, "none"), ("C", 50.0, "warn"), ("D", 0.0, "block")],
+        )
