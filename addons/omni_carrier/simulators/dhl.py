@@ -194,7 +194,7 @@ def _create(state, req):
         if validate:
             items.append({"sstatus": _status(200, "OK", "")})
             continue
-        number = "0034043333301020%06d" % state.next_counter()
+        number = "00340433333010%08d" % state.next_counter()
         item = {
             "shipmentNo": number,
             "routingCode": "40327653113+99000933090010",
@@ -214,7 +214,7 @@ def _create(state, req):
             ]
         services = shipment.get("services") or {}
         if services.get("dhlRetoure"):
-            ret = "0034043333301070%06d" % state.next_counter()
+            ret = "00340433333070%08d" % state.next_counter()
             item["returnShipmentNo"] = ret
             item["returnLabel"] = _label(state, req, [ret], "Retoure", "", fmt)
         shop = "lockerID" in consignee or "retailID" in consignee

@@ -213,7 +213,7 @@ def _store_orders(state, op):
                 )
         responses.append(
             f"<shipmentResponses><identificationNumber>{escape(ident)}</identificationNumber>"
-            f"<mpsId>MPS{DEPOT}{state.counter:09d}</mpsId>{''.join(infos)}</shipmentResponses>"
+            f"<mpsId>MPS{DEPOT}{state.counter % 10**9:09d}</mpsId>{''.join(infos)}</shipmentResponses>"
         )
         if "SIM_TIMEOUT" in ident:
             timeout = True

@@ -64,7 +64,9 @@ class State:
         self.tokens = {}  # token -> (carrier, expiry)
         self.refresh_tokens = {}
         self.shipments = {}  # number -> dict
-        self.counter = 0
+        # seeded from the clock: a restarted simulator does not hand out numbers that a
+        # database kept from an earlier run already holds (at most 100 numbers per second)
+        self.counter = int(time.time() * 100) % 10**8
         self.timeout_delay = 3.0
         self.calls = []
 
@@ -88,7 +90,7 @@ class State:
     # --- shipments ---
     def next_counter(self):
         with self.lock:
-            self.counter += 1
+            self.counter = (self.counter + 1) % 10**8
             return self.counter
 
     def add_shipment(self, number, **values):
