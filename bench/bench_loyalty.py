@@ -420,6 +420,8 @@ def orm_customer(env, partner, company, date_from, date_to):
         order="date_order desc",
     )
     order_count = len(orders.filtered(lambda o: o.date_order >= start))
+    year_start = datetime.combine(date_to - relativedelta(months=12), datetime.min.time())
+    order_frequency = round(len(orders.filtered(lambda o: o.date_order >= year_start)) / 12.0, 2)
     delivered = returned = 0.0
     moves = env["stock.move"].search(
         [
@@ -463,6 +465,7 @@ def orm_customer(env, partner, company, date_from, date_to):
         "margin": margin,
         "margin_rate": round(100.0 * margin / revenue, 2) if revenue else None,
         "order_count": order_count,
+        "order_frequency": order_frequency,
         "days_since_last_order": (last_day - last.date()).days if last else None,
         "return_rate": round(100.0 * returned / delivered, 2) if delivered else None,
         "avg_days_late": round(sum(lates) / len(lates), 2) if lates else None,
@@ -579,6 +582,7 @@ def main(config_path, quick=False):
             "margin",
             "margin_rate",
             "order_count",
+            "order_frequency",
             "days_since_last_order",
             "return_rate",
             "avg_days_late",

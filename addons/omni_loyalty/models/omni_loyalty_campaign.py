@@ -16,6 +16,7 @@ KPI_SELECTION = [
     ("margin_rate", "Margin (%)"),
     ("revenue_trend", "Revenue Trend (%)"),
     ("order_count", "Orders"),
+    ("order_frequency", "Orders per Month"),
     ("days_since_last_order", "Days Since Last Order"),
     ("avg_days_late", "Payment Days Late"),
     ("rating_avg", "Delivery Rating"),

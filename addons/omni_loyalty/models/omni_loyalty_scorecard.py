@@ -23,6 +23,7 @@ SUPPLIER_KPI_FIELDS = [
     "score",
 ]
 CUSTOMER_KPI_FIELDS = [
+    "order_frequency",
     "revenue",
     "margin",
     "margin_rate",
@@ -91,6 +92,12 @@ class OmniLoyaltyScorecard(models.Model):
         "Revenue Trend (%)", digits=(16, 2), aggregator="avg", help="Against the previous month."
     )
     order_count = fields.Integer("Orders", aggregator="sum")
+    order_frequency = fields.Float(
+        "Orders per Month",
+        digits=(16, 2),
+        aggregator="avg",
+        help="Average confirmed orders per month over the 12 months up to the period end.",
+    )
     days_since_last_order = fields.Integer(aggregator="avg")
     avg_days_late = fields.Float("Payment Days Late", digits=(16, 2), aggregator="avg")
     rating_avg = fields.Float("Delivery Rating", digits=(16, 2), aggregator="avg")
@@ -253,6 +260,7 @@ class OmniLoyaltyScorecard(models.Model):
                     "revenue": 0.0,
                     "cost": 0.0,
                     "order_count": 0,
+                    "order_frequency": 0.0,
                     "last_order": None,
                     "delivered": 0.0,
                     "returned": 0.0,
@@ -296,6 +304,7 @@ class OmniLoyaltyScorecard(models.Model):
                 """
             SELECT p.commercial_partner_id,
                    COUNT(*) FILTER (WHERE so.date_order >= %(date_from)s) AS orders,
+                   COUNT(*) FILTER (WHERE so.date_order >= %(year_from)s) AS orders_year,
                    MAX(so.date_order) AS last_order
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
@@ -306,15 +315,17 @@ class OmniLoyaltyScorecard(models.Model):
             """,
                 company=company.id,
                 date_from=datetime.combine(date_from, time.min),
+                year_from=datetime.combine(date_to - relativedelta(months=12), time.min),
                 date_to=datetime.combine(date_to, time.min),
                 pfilter=pfilter("p.commercial_partner_id"),
             )
         )
-        for partner_id, orders, last_order in cr.fetchall():
+        for partner_id, orders, orders_year, last_order in cr.fetchall():
             if not orders and partner_id not in result:
                 continue
             data = slot(partner_id)
             data["order_count"] = orders
+            data["order_frequency"] = round(orders_year / 12.0, 2)
             data["last_order"] = last_order
         # delivered and returned quantities
         cr.execute(
@@ -532,6 +543,7 @@ class OmniLoyaltyScorecard(models.Model):
                 "margin_rate": kpis["margin_rate"] or 0.0,
                 "revenue_trend": (trend(revenue, prev.revenue) if prev else None) or 0.0,
                 "order_count": kpis["order_count"],
+                "order_frequency": kpis["order_frequency"],
                 "days_since_last_order": kpis["days_since_last_order"] or 0,
                 "return_rate": kpis["return_rate"] or 0.0,
                 "avg_days_late": kpis["avg_days_late"] or 0.0,

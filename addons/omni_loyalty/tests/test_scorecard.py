@@ -103,6 +103,7 @@ class TestCustomerScorecard(OmniLoyaltyCommon):
                     "margin": 360.0,  # 900 - 9 × 60
                     "margin_rate": 40.0,
                     "order_count": 1,
+                    "order_frequency": 0.08,  # 1 order in 12 months
                     "days_since_last_order": 29,  # 2 March to 31 March
                     "return_rate": 10.0,  # 1 of 10 delivered
                     "avg_days_late": 10.0,
@@ -112,6 +113,19 @@ class TestCustomerScorecard(OmniLoyaltyCommon):
         )
         self.assertEqual(card.category_ids.categ_id, self.categ_x)
         self.assertEqual(card.category_ids.share, 100.0)
+
+    def test_queries_do_not_grow_with_partners(self):
+        """KPIs of all customers come from a fixed number of aggregate queries."""
+        other = self.env["res.partner"].create({"name": "Customer D", "is_company": True})
+        self._invoice(other, [(self.item, 3, 100.0)], "2024-03-07")
+        self.env.flush_all()
+        date_from, date_to = self.Scorecard._period_bounds(MARCH)
+        with self.assertQueryCount(5):
+            rows = self.Scorecard._customer_kpi_rows(self.company, date_from, date_to)
+        self.assertEqual(rows[other.id]["revenue"], 300.0)
+        self.assertEqual(rows[self.customer.id]["revenue"], 900.0)
+        with self.assertQueryCount(1):
+            self.Scorecard._supplier_kpi_rows(self.company, date_from, date_to)
 
     def test_unpaid_invoice_counts_late_until_period_end(self):
         self._invoice(self.customer, [(self.item, 1, 50.0)], "2024-03-01", due="2024-03-21")
