@@ -11,12 +11,15 @@ sampled partners and the result of that comparison is printed.
 """
 
 import random
+import subprocess
+import sys
 import time
 from datetime import date, datetime
 
 from common import Timer, ensure_db, environment, report
 from dateutil.relativedelta import relativedelta
 
+import odoo
 from odoo import Command
 from odoo.tools import SQL
 
@@ -493,6 +496,7 @@ def main(config_path, quick=False):
     rows = 200_000 if quick else 2_000_000
     dbname = DB + ("_quick" if quick else "")
     ensure_db(config_path, dbname, ["omni_loyalty"])
+    _ensure_current_schema(config_path, dbname)
     with environment(dbname, commit=True) as env:
         env.cr.execute("SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench partner %%'")
         if env.cr.fetchone()[0] < partners:
@@ -597,6 +601,40 @@ def main(config_path, quick=False):
         )
         for mismatch in mismatches[:10]:
             print(f"    mismatch: {mismatch}")
+
+
+def _ensure_current_schema(config_path, dbname):
+    """Update omni_loyalty in a reused benchmark database when its tables lag the code."""
+    with environment(dbname) as env:
+        for model in ("omni.loyalty.scorecard", "omni.loyalty.scorecard.category"):
+            Model = env[model]
+            env.cr.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                (Model._table,),
+            )
+            existing = {c for (c,) in env.cr.fetchall()}
+            stored = {name for name, field in Model._fields.items() if field.column_type}
+            if stored - existing:
+                break
+        else:
+            return
+    print("  updating omni_loyalty in the benchmark database ...", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            f"{odoo.__path__[0]}/../odoo-bin",
+            "-c",
+            config_path,
+            "-d",
+            dbname,
+            "-u",
+            "omni_loyalty",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+    odoo.modules.registry.Registry.delete(dbname)
 
 
 def _count(env, table):
