@@ -245,8 +245,24 @@ cmd_run() {
     exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$STATE/odoo.conf" -d "$OMNI_DB" --db-filter="^$OMNI_DB\$"
 }
 
+ensure_chromium() {  # Odoo's tours (HttpCase.start_tour) need a headless Chrome/Chromium
+    local b
+    for b in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$b" >/dev/null && return 0
+    done
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing Debian's chromium for the browser tests (once)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+            >"$STATE/chromium-install.log" 2>&1 \
+            || die "installing chromium failed (see $STATE/chromium-install.log); install it (apt-get install chromium) and run again"
+    else
+        die "the browser tests need Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium) and run again"
+    fi
+}
+
 cmd_test() {
     prepare
+    ensure_chromium
     local rc=0 conf=$STATE/odoo-test.conf modules=${OMNI_TEST_MODULES:-$OMNI_MODULES}
     # pytest's configuration: test mode on (installation below runs without it, so that
     # Odoo does not run every dependency's at_install tests)

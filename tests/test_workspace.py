@@ -79,3 +79,13 @@ class TestServed(HttpCase):
             },
         )
         self.assertEqual(result[0]["login"], "admin")
+
+    def test_headless_browser_runs(self):
+        """Tours need Chromium: the setup installs it, and it drives the web client here."""
+        self.browser_js(
+            "/odoo",
+            "if (document.querySelector('.o_main_navbar')) { console.log('test successful'); }"
+            " else { console.error('the web client did not render'); }",
+            ready="odoo.isReady",
+            login="admin",
+        )
