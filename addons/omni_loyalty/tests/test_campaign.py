@@ -100,3 +100,31 @@ class TestCampaign(OmniLoyaltyCommon):
         self.assertIn(self.customer.id, self.campaign._matching_partners(date(2024, 1, 1)))
         self.campaign.near_percent = 1.0
         self.assertFalse(self.campaign._matching_partners(date(2024, 1, 1)))
+
+    def test_email_and_points_actions(self):
+        program = self.env["loyalty.program"].create(
+            {"name": "Supplier points", "program_type": "loyalty", "trigger": "auto"}
+        )
+        template = self.env["mail.template"].create(
+            {
+                "name": "Heads-up",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "subject": "Your OTIF",
+                "email_to": "{{ object.email }}",
+                "body_html": "<p>OTIF needs attention</p>",
+            }
+        )
+        self.vendor.email = "v@example.com"
+        self.campaign.step_ids = [
+            Command.clear(),
+            Command.create({"action": "email", "template_id": template.id}),
+            Command.create({"action": "points", "loyalty_program_id": program.id, "points": 50}),
+        ]
+        self.campaign._schedule(MARCH, date(2024, 4, 2))
+        self.env["omni.loyalty.campaign.event"]._process_due(date(2024, 4, 2))
+        mail = self.env["mail.mail"].search([("subject", "=", "Your OTIF")])
+        self.assertEqual(mail.email_to, "v@example.com")
+        card = self.env["loyalty.card"].search(
+            [("program_id", "=", program.id), ("partner_id", "=", self.vendor.id)]
+        )
+        self.assertEqual(card.points, 50.0)

@@ -61,6 +61,11 @@ class TestSupplierScorecard(OmniLoyaltyCommon):
         self.assertEqual(card.previous_grade_id, self.grades[1])
         self.assertEqual(card.grade_id, self.grades[3])
 
+    def test_monthly_cron(self):
+        with freeze_time("2024-04-02"):
+            self.Scorecard._cron_compute_last_month()
+        self.assertEqual(self._card(self.vendor, "supplier", MARCH).otif_rate, 50.0)
+
     def test_weights_are_per_company(self):
         self.company.write(
             {
