@@ -19,6 +19,8 @@
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
         "views/sale_order_views.xml",
+        "views/portal_templates.xml",
+        "wizards/omni_carrier_shipment_reconcile_views.xml",
     ],
     "demo": ["demo/omni_carrier_demo.xml"],
     "installable": True,

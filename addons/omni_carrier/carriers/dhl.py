@@ -213,17 +213,19 @@ class DhlClient(HttpClient):
         )
         return self._parse_create(response, fmt)
 
-    def find_by_reference(self, reference, label_format="PDF"):
-        """Shipments created under ``reference`` (used to reconcile after a timeout)."""
-        refs = [f"{reference}-{i}"[:35] for i in range(1, 31)]
+    def get_documents(self, tracking_numbers, label_format="PDF"):
+        """Labels of known shipments again (``GET /orders?shipment=``). The API has no lookup
+        by reference, so a create that timed out cannot be reconciled here (see the
+        "Needs Reconcile" state of omni.carrier.shipment)."""
         response = self._authorized(
             "GET",
             SHIPPING + "/orders",
-            params={"refNo": refs, "docFormat": "ZPL2" if label_format == "ZPL" else "PDF"},
+            params={
+                "shipment": list(tracking_numbers),
+                "docFormat": "ZPL2" if label_format == "ZPL" else "PDF",
+            },
         )
-        self._raise_transport(response)
-        items = [i for i in response.json().get("items") or [] if i.get("shipmentNo")]
-        return self._result(items, label_format) if items else None
+        return self._parse_create(response, label_format)
 
     def cancel(self, tracking_numbers):
         response = self._authorized(
@@ -233,9 +235,11 @@ class DhlClient(HttpClient):
         )
         self._raise_transport(response)
         if response.status_code != 200:
+            items = response.json().get("items") or []
+            titles = {(i.get("sstatus") or {}).get("title") for i in items}
             raise CarrierError(
-                f"DHL: {self._errors(response.json().get('items') or [])}",
-                code="cancel",
+                f"DHL: {self._errors(items)}",
+                code="UnknownShipmentNumber" if titles == {"UnknownShipmentNumber"} else "cancel",
                 http_status=response.status_code,
             )
         return True

@@ -2,7 +2,7 @@
 
 import base64
 import hashlib
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from .common import CarrierError, HttpClient, Parcel, PickupPoint, ShipmentResult, TrackingEvent
 
@@ -138,21 +138,38 @@ class HermesClient(HttpClient):
         }
 
     # --- operations ---
-    def create_shipment(self, request):
+    can_reconcile = True  # GET /shipmentorders lists orders with their clientReference
+
+    def _label_call(self, path, fmt, body=None):
+        response = self._authorized(
+            "POST",
+            path,
+            json=body,
+            headers={"Accept": ACCEPT[fmt], "Accept-Language": self.language.upper()[:2]},
+        )
+        if response.status_code >= 429 or response.status_code == 401:
+            self._raise_transport(response)
+        return self._result_error(response)
+
+    def create_shipment(self, request, reconcile=False):
+        """One shipment order per parcel, ``clientReference`` = ``<reference>-<n>``.
+
+        ``reconcile``: an earlier attempt may have created some of them (timeout): reuse the
+        orders found under their references, reprint their labels, create only the others.
+        """
         fmt = request.get("label_format") or "PDF"
+        existing = self.find_orders(request["reference"]) if reconcile else {}
         parcels, docs, warnings = [], [], []
         for index, parcel in enumerate(request["parcels"]):
-            response = self._authorized(
-                "POST",
-                "/services/hsi/shipmentorders/labels",
-                json=self.build_order(request, parcel, index),
-                headers={"Accept": ACCEPT[fmt], "Accept-Language": self.language.upper()[:2]},
-            )
-            if response.status_code >= 429 or response.status_code == 401:
-                self._raise_transport(response)
-            body, warns = self._result_error(response)
+            order = self.build_order(request, parcel, index)
+            found = existing.get(order["clientReference"])
+            if found:
+                path = f"/services/hsi/shipmentorders/{found['shipmentOrderID']}/labels"
+                body, warns = self._label_call(path, fmt)
+            else:
+                body, warns = self._label_call("/services/hsi/shipmentorders/labels", fmt, order)
             doc = base64.b64decode(body["labelImage"])
-            parcels.append(Parcel(body["shipmentID"], doc))
+            parcels.append(Parcel(body.get("shipmentID") or found["shipmentID"], doc))
             docs.append(doc)
             warnings += warns
         return ShipmentResult(
@@ -162,26 +179,29 @@ class HermesClient(HttpClient):
             warnings=warnings,
         )
 
-    def find_by_reference(self, reference, label_format="PDF"):
-        refs = [f"{reference}-{i}"[:20] for i in range(1, 11)]
+    def find_orders(self, reference, days=2):
+        """Shipment orders of the last ``days`` whose clientReference is ``<reference>-<n>``,
+        by clientReference (``GET /shipmentorders``, spec "HSI Order API")."""
+        today = datetime.now(timezone.utc).date()
         response = self._authorized(
-            "GET", "/services/hsi/shipmentinfo", params={"clientReference": refs}
+            "GET",
+            "/services/hsi/shipmentorders",
+            params={
+                "shipmentOrderStartDate": (today - timedelta(days=days)).isoformat(),
+                "shipmentOrderEndDate": (today + timedelta(days=1)).isoformat(),
+            },
         )
         self._raise_transport(response)
-        found = [
-            i
-            for i in response.json().get("shipmentinfo") or []
-            if not (i.get("result") or {}).get("code")
-        ]
-        if not found:
-            return None
-        parcels = [
-            Parcel(
-                i["shipmentID"], base64.b64decode((i.get("label") or {}).get("labelImage") or "")
-            )
-            for i in found
-        ]
-        return ShipmentResult(parcels=parcels, label_format=label_format)
+        body, _warnings = self._result_error(response)
+        prefix = f"{reference}-"[:20]
+        found = {}
+        for client in body.get("listOfClients") or []:
+            for sender in client.get("listOfSenders") or []:
+                for order in sender.get("listOfShipmentOrders") or []:
+                    ref = order.get("clientReference") or ""
+                    if ref.startswith(prefix) and order.get("actualOrderState") != "DELETED":
+                        found[ref] = order
+        return found
 
     def create_return(self, request):
         sender = request["sender"]

@@ -6,9 +6,13 @@ import time
 from datetime import datetime, timezone
 
 from odoo import http
-from odoo.http import request
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import content_disposition, request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..carriers.common import TrackingEvent
+from ..models.delivery_carrier import OMNI_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -121,7 +125,7 @@ class OmniCarrierWebhook(http.Controller):
             return request.make_response("forbidden", status=401)
         try:
             events = parse_events(body)
-        except (KeyError, ValueError, TypeError):
+        except (KeyError, ValueError, TypeError, AttributeError):
             return request.make_response("bad request", status=400)
         count = (
             request.env["omni.carrier.event"]
@@ -131,16 +135,49 @@ class OmniCarrierWebhook(http.Controller):
         )
         return request.make_json_response({"accepted": count})
 
+
+class OmniCarrierPortal(CustomerPortal):
     @http.route(
-        "/omni_carrier/return_label/<int:picking_id>", type="http", auth="user", website=False
+        "/omni_carrier/return_label/<int:picking_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
     )
-    def portal_return_label(self, picking_id):
-        """Customer portal: request a return label for one of the customer's delivered orders."""
-        picking = request.env["stock.picking"].browse(picking_id).exists()
-        partner = request.env.user.partner_id.commercial_partner_id
-        if not picking or picking.sudo().partner_id.commercial_partner_id != partner:
+    def portal_return_label(self, picking_id, access_token=None, **kwargs):
+        """Customer portal: the return label of a delivered transfer of the customer's order.
+
+        Access as for the order page: the logged-in owner, or anyone with the order's
+        ``access_token`` (checked by ``_document_check_access``, constant-time). The first
+        visit requests the label (a queue job buys it); once bought, the PDF is served.
+        """
+        picking_sudo = request.env["stock.picking"].sudo().browse(picking_id).exists()
+        order_sudo = picking_sudo.sale_id
+        if not order_sudo:
             return request.not_found()
-        picking.sudo()._omni_request_return()
-        return request.redirect(
-            f"/my/orders/{picking.sudo().sale_id.id}" if picking.sudo().sale_id else "/my"
-        )
+        try:
+            self._document_check_access("sale.order", order_sudo.id, access_token)
+        except AccessError:
+            return request.make_response("forbidden", status=403)
+        except MissingError:
+            return request.not_found()
+        carrier = picking_sudo.carrier_id
+        if (
+            picking_sudo.state != "done"
+            or picking_sudo.picking_type_code != "outgoing"
+            or carrier.delivery_type not in OMNI_TYPES
+            or not carrier.can_generate_return
+            or not carrier.get_return_label_from_portal
+        ):
+            return request.not_found()
+        shipment = picking_sudo._omni_create_return_label()
+        labels = shipment.label_attachment_ids if shipment.state == "done" else None
+        if labels:
+            return request.make_response(
+                labels[0].raw,
+                headers=[
+                    ("Content-Type", "application/pdf"),
+                    ("Content-Disposition", content_disposition(labels[0].name)),
+                ],
+            )
+        return request.redirect(order_sudo.get_portal_url(query_string="&omni_return=pending"))

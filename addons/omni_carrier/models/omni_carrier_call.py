@@ -1,7 +1,7 @@
 import logging
 
 from odoo import fields, models
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 from ..carriers.common import redact
 
@@ -25,13 +25,28 @@ class OmniCarrierCall(models.Model):
 
     def _omni_log_before_call(self, shipment, operation, payload=None):
         detail = str(redact(payload))[:2000] if payload is not None else ""
-        if self.env.registry.in_test_mode() or config["test_enable"]:
-            # tests run in one uncommitted transaction: log in it
-            self.env.cr.execute(self._omni_insert_sql(shipment, operation, detail))
-        else:
-            with self.env.registry.cursor() as cr:
-                cr.execute(self._omni_insert_sql(shipment, operation, detail))
+        # own cursor: the row survives a rollback of the job's transaction (worker killed,
+        # timeout raised as a retry); tests put the registry in test mode, where this cursor
+        # is a savepoint of the test transaction (see tests/common.py)
+        with self.env.registry.cursor() as cr:
+            cr.execute(self._omni_insert_sql(shipment, operation, detail))
         _logger.debug("carrier call %s for %s: %s", operation, shipment.name, detail)
+
+    def _omni_log(self, shipment, operation, detail=""):
+        """A row in the current transaction (decisions taken by a user, not carrier I/O)."""
+        self.env.cr.execute(self._omni_insert_sql(shipment, operation, detail))
+
+    def _omni_last_operation(self, shipment):
+        """The last logged step of ``shipment``: "create" means its outcome is not known."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT operation FROM omni_carrier_call WHERE shipment_id = %s "
+                "ORDER BY id DESC LIMIT 1",
+                shipment.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
 
     def _omni_insert_sql(self, shipment, operation, detail):
         return SQL(

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 from ..carriers.status import FINAL, STATUSES, advances
@@ -104,9 +104,15 @@ class OmniCarrierParcel(models.Model):
             if not self.env.cr.fetchone():
                 continue
             template = self.env.ref(template_xmlid, raise_if_not_found=False)
-            if template and parcel.picking_id.partner_id.email:
-                parcel.picking_id.with_context(omni_parcel_id=parcel.id).message_post_with_source(
-                    template, subtype_xmlid="mail.mt_comment"
+            picking = parcel.picking_id
+            # the person who ordered: the picking's partner may be a parcel shop address
+            customer = picking.sale_id.partner_id or picking.partner_id
+            if template and customer.email:
+                picking.with_context(omni_parcel_id=parcel.id).message_post_with_source(
+                    template,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=[Command.set(customer.ids)],
                 )
 
     @api.model

@@ -10,6 +10,12 @@ from odoo.addons.queue_job.job import identity_exact
 
 from ..carriers.common import CarrierError
 
+
+def result_parcels(result):
+    """Parcels of a create result (a return gives one Parcel, a shipment a ShipmentResult)."""
+    return getattr(result, "parcels", None) or [result]
+
+
 _logger = logging.getLogger(__name__)
 
 BACKOFF = [30, 60, 120, 300, 600, 1800]  # seconds, by retry count
@@ -46,8 +52,10 @@ class OmniCarrierShipment(models.Model):
     state = fields.Selection(
         [
             ("queued", "Waiting for Carrier"),
+            ("unknown", "Needs Reconcile"),
             ("done", "Label Created"),
             ("failed", "Failed"),
+            ("voiding", "Cancelling at Carrier"),
             ("voided", "Voided"),
         ],
         default="queued",
@@ -156,26 +164,38 @@ class OmniCarrierShipment(models.Model):
         }
 
     def _omni_job_send(self):
-        """Queue job: buy the label once. Never buys twice for the same shipment row."""
+        """Queue job: buy the label once. Never buys twice for the same shipment row.
+
+        A create whose answer was lost (timeout, worker killed) may have happened at the
+        carrier. The call log (written on its own cursor before the call) tells the next
+        attempt so: a client that can look the reference up reconciles (Hermes); one that
+        cannot (DHL, DPD) is never retried blindly: the shipment goes to "Needs Reconcile"
+        and waits for a person (see ``action_reconcile``).
+        """
         self.ensure_one()
         if self.state != "queued":
             return _("Nothing to do: shipment is %s", self.state)
         client = self.account_id._omni_client()
         calls = self.env["omni.carrier.call"].sudo()
+        can_reconcile = self.kind == "outbound" and getattr(client, "can_reconcile", False)
+        outcome_unknown = calls._omni_last_operation(self) == "create"
+        if outcome_unknown and not can_reconcile:
+            return self._omni_mark_unknown()
         try:
-            result = None
-            if calls.search_count([("shipment_id", "=", self.id), ("operation", "=", "create")]):
-                # an earlier attempt may have created it at the carrier: look it up first
-                result = self._omni_reconcile(client)
-            if result is None:
-                if self.kind == "return":
-                    calls._omni_log_before_call(self, "create", {"reference": self.name})
-                    result = client.create_return(self._omni_return_request())
+            if self.kind == "return":
+                calls._omni_log_before_call(self, "create", {"reference": self.name})
+                result = client.create_return(self._omni_return_request())
+            else:
+                request = self._omni_request()
+                calls._omni_log_before_call(self, "create", request)
+                if outcome_unknown:
+                    # looks up what exists under the reference, creates only what is missing
+                    result = client.create_shipment(request, reconcile=True)
                 else:
-                    request = self._omni_request()
-                    calls._omni_log_before_call(self, "create", request)
                     result = client.create_shipment(request)
         except CarrierError as exc:
+            if exc.ambiguous and not can_reconcile:
+                return self._omni_mark_unknown(exc)
             if exc.retryable:
                 retry = calls.search_count([("shipment_id", "=", self.id)])
                 seconds = exc.retry_after or BACKOFF[min(retry, len(BACKOFF) - 1)]
@@ -187,17 +207,111 @@ class OmniCarrierShipment(models.Model):
                     ),
                     seconds=seconds,
                 ) from exc
+            calls._omni_log(self, "failed", str(exc))
             return self._omni_fail(exc)
+        calls._omni_log(
+            self, "created", ",".join(p.tracking_number for p in result_parcels(result))
+        )
         if self.kind == "return":
             self._omni_apply_return(result)
         else:
             self._omni_apply_result(result)
         return _("Label %s created", self.tracking_ref)
 
-    def _omni_reconcile(self, client):
-        if self.kind == "return" or not hasattr(client, "find_by_reference"):
-            return None
-        return client.find_by_reference(self.name, label_format=self.label_format)
+    def _omni_mark_unknown(self, exc=None):
+        """The carrier may have created the shipment and offers no lookup: ask a person."""
+        message = _(
+            "%(carrier)s did not answer whether it created the label for %(picking)s%(error)s. "
+            "It is not retried automatically, to avoid a second label. Look the reference "
+            "%(ref)s up in the carrier portal, then use Reconcile on the shipment.",
+            carrier=self.carrier_id.name,
+            picking=self.picking_id.name,
+            error=f" ({exc})" if exc else "",
+            ref=self.name,
+        )
+        self.write({"state": "unknown", "error_message": message})
+        self.picking_id.message_post(body=message)
+        self.picking_id.activity_schedule(
+            "mail.mail_activity_data_warning",
+            summary=_("Reconcile carrier label %s", self.name),
+            note=message,
+            user_id=self.picking_id.user_id.id or self.env.user.id,
+        )
+        return message
+
+    def action_reconcile(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reconcile %s", self.name),
+            "res_model": "omni.carrier.shipment.reconcile",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_shipment_id": self.id},
+        }
+
+    def _omni_reconcile_created(self, tracking_numbers):
+        """A person found the shipment in the carrier portal: record its parcel numbers."""
+        self.ensure_one()
+        if self.state != "unknown":
+            raise UserError(_("%s does not need a reconcile.", self.name))
+        self.env["omni.carrier.call"].sudo()._omni_log(
+            self, "reconciled", ",".join(tracking_numbers)
+        )
+        packages = self.picking_id.move_line_ids.result_package_id
+        self.env["omni.carrier.parcel"].create(
+            [
+                {
+                    "shipment_id": self.id,
+                    "tracking_number": number,
+                    "package_id": packages[index].id if index < len(packages) else False,
+                    "status": "label_created",
+                    "status_date": fields.Datetime.now(),
+                }
+                for index, number in enumerate(tracking_numbers)
+            ]
+        )
+        tracking = ",".join(tracking_numbers)
+        self.write({"state": "done", "tracking_ref": tracking, "error_message": False})
+        self._omni_close_reconcile_activities()
+        self.picking_id.message_post(
+            body=_(
+                "Shipment %(ref)s reconciled by %(user)s with tracking number %(numbers)s; "
+                "print its label from the carrier portal.",
+                ref=self.name,
+                user=self.env.user.name,
+                numbers=tracking,
+            )
+        )
+        if self.kind == "outbound":
+            self.picking_id.carrier_tracking_ref = tracking
+            if self.sale_id:
+                self.sale_id._omni_timeline("shipped", note=tracking, document=self.picking_id)
+            self.parcel_ids._omni_notify("label_created")
+
+    def _omni_reconcile_not_created(self):
+        """A person confirmed the carrier has no such shipment: create it (again)."""
+        for shipment in self:
+            if shipment.state != "unknown":
+                raise UserError(_("%s does not need a reconcile.", shipment.name))
+            self.env["omni.carrier.call"].sudo()._omni_log(shipment, "not_created")
+            shipment.write({"state": "queued", "error_message": False})
+            shipment._omni_close_reconcile_activities()
+            shipment.picking_id.message_post(
+                body=_(
+                    "%(user)s confirmed that the carrier did not create %(ref)s: requested again.",
+                    user=self.env.user.name,
+                    ref=shipment.name,
+                )
+            )
+        self._omni_enqueue()
+
+    def _omni_close_reconcile_activities(self):
+        activities = self.picking_id.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
+            and self.name in (a.summary or "")
+        )
+        activities.action_feedback(feedback=_("Reconciled"))
 
     def _omni_return_request(self):
         picking = self.picking_id
@@ -325,21 +439,66 @@ class OmniCarrierShipment(models.Model):
         )
 
     def _omni_void(self):
-        """Cancel at the carrier where it can (DHL); DPD and Hermes void locally."""
-        for shipment in self.filtered(lambda s: s.state == "done"):
-            numbers = shipment.parcel_ids.mapped("tracking_number")
-            if shipment.carrier_code == "dhl":
-                try:
-                    shipment.account_id._omni_client().cancel(numbers)
-                except CarrierError as exc:
-                    raise UserError(
-                        _(
-                            "%(carrier)s refused to cancel %(ref)s: %(error)s",
-                            carrier=shipment.carrier_id.name,
-                            ref=shipment.tracking_ref,
-                            error=exc,
-                        )
-                    ) from exc
+        """Void shipments. DHL cancels at the carrier through a queue job (no carrier call in
+        the user's transaction); DPD and Hermes have no cancel operation and void locally."""
+        shipments = self.filtered(lambda s: s.state == "done")
+        remote = shipments.filtered(lambda s: s.carrier_code == "dhl")
+        remote.write({"state": "voiding"})
+        for shipment in remote:
+            job = shipment.with_delay(
+                identity_key=identity_exact,
+                channel="root.omni_carrier",
+                description=_("Cancel carrier label %s", shipment.tracking_ref),
+                max_retries=0,
+            )._omni_job_void()
+            shipment.job_uuid = getattr(job, "uuid", False)
+        (shipments - remote)._omni_apply_void()
+
+    def _omni_job_void(self):
+        """Queue job: cancel at the carrier once. A replay finds the shipment voided already;
+        a cancel whose answer was lost is repeated and DHL answers "unknown shipment"
+        for a cancelled number, which we take as done (our numbers came from DHL)."""
+        self.ensure_one()
+        if self.state != "voiding":
+            return _("Nothing to do: shipment is %s", self.state)
+        numbers = self.parcel_ids.mapped("tracking_number")
+        calls = self.env["omni.carrier.call"].sudo()
+        repeated = calls._omni_last_operation(self) == "cancel"
+        try:
+            calls._omni_log_before_call(self, "cancel", {"shipments": numbers})
+            self.account_id._omni_client().cancel(numbers)
+        except CarrierError as exc:
+            if exc.retryable:
+                raise RetryableJobError(
+                    _(
+                        "Cancelling %(ref)s waits for the carrier: %(error)s",
+                        ref=self.name,
+                        error=exc,
+                    ),
+                    seconds=exc.retry_after or BACKOFF[1],
+                ) from exc
+            if not (repeated and exc.code == "UnknownShipmentNumber"):
+                message = _(
+                    "%(carrier)s refused to cancel %(ref)s: %(error)s",
+                    carrier=self.carrier_id.name,
+                    ref=self.tracking_ref,
+                    error=exc,
+                )
+                calls._omni_log(self, "cancel_refused", str(exc))
+                self.write({"state": "done", "error_message": message})
+                self.picking_id.message_post(body=message)
+                self.picking_id.activity_schedule(
+                    "mail.mail_activity_data_warning",
+                    note=message,
+                    user_id=self.picking_id.user_id.id or self.env.user.id,
+                )
+                return message
+        calls._omni_log(self, "cancelled")
+        self._omni_apply_void()
+        return _("Shipment %s cancelled", self.tracking_ref)
+
+    def _omni_apply_void(self):
+        for shipment in self:
             shipment.state = "voided"
             shipment.parcel_ids._omni_set_status("cancelled", fields.Datetime.now())
             shipment.picking_id.message_post(

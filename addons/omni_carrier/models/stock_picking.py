@@ -22,6 +22,12 @@ class StockPicking(models.Model):
         compute="_compute_omni_waiting", search="_search_omni_waiting", string="Waits for Carrier"
     )
 
+    omni_needs_reconcile = fields.Boolean(
+        compute="_compute_omni_waiting",
+        search="_search_omni_needs_reconcile",
+        string="Carrier Label Needs Reconcile",
+    )
+
     def _compute_omni_event_ids(self):
         for picking in self:
             picking.omni_event_ids = picking.omni_parcel_ids.event_ids
@@ -30,6 +36,9 @@ class StockPicking(models.Model):
     def _compute_omni_waiting(self):
         for picking in self:
             picking.omni_waiting = any(s.state == "queued" for s in picking.omni_shipment_ids)
+            picking.omni_needs_reconcile = any(
+                s.state == "unknown" for s in picking.omni_shipment_ids
+            )
 
     def _search_omni_waiting(self, operator, value):
         if operator not in ("=", "!="):
@@ -37,6 +46,13 @@ class StockPicking(models.Model):
         if (operator == "=") == bool(value):
             return [("omni_shipment_ids.state", "=", "queued")]
         return [("omni_shipment_ids.state", "!=", "queued")]
+
+    def _search_omni_needs_reconcile(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Operation not supported"))
+        if (operator == "=") == bool(value):
+            return [("omni_shipment_ids.state", "=", "unknown")]
+        return [("omni_shipment_ids.state", "!=", "unknown")]
 
     # === OVERRIDES === #
 
@@ -115,7 +131,8 @@ class StockPicking(models.Model):
             if carrier.delivery_type not in OMNI_TYPES or not carrier.omni_account_id:
                 raise UserError(_("%s has no Omni carrier account to ship with.", picking.name))
             active = picking.omni_shipment_ids.filtered(
-                lambda s: s.kind == "outbound" and s.state in ("queued", "done", "failed")
+                lambda s: s.kind == "outbound"
+                and s.state in ("queued", "unknown", "done", "failed")
             )
             if active and not force:
                 shipments |= active.filtered(lambda s: s.state == "queued")
@@ -159,6 +176,23 @@ class StockPicking(models.Model):
             "city": point.get("city"),
             "zip_code": point.get("zip_code"),
         }
+
+    def _omni_create_return_label(self):
+        """The return label of each delivered picking: reuses a return label that exists or is
+        being created, else requests one. Safe to call repeatedly (portal reloads, the store
+        counter of omni_store_pos). No carrier call: a queue job buys the label; it is ready
+        when the returned shipment is ``done`` (``label_attachment_ids``)."""
+        shipments = self.env["omni.carrier.shipment"]
+        todo = self.env["stock.picking"]
+        for picking in self:
+            existing = picking.omni_shipment_ids.filtered(
+                lambda s: s.kind == "return" and s.state in ("queued", "unknown", "done")
+            )
+            if existing:
+                shipments |= existing[:1]
+            else:
+                todo |= picking
+        return shipments | todo._omni_request_return()
 
     def _omni_request_return(self):
         shipments = self.env["omni.carrier.shipment"]

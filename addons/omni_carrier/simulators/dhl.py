@@ -243,20 +243,10 @@ def _create(state, req):
 
 
 def _get(state, req):
-    """Re-issue documents (``shipment=``) or, simulator extension, find by ``refNo=``."""
+    """Re-issue documents (``shipment=``): the real API has no lookup by reference."""
     from .server import reply
 
     items = []
-    refs = req.query.get("refNo") or []
-    if refs:
-        items = [
-            s["item"]
-            for s in state.shipments.values()
-            if s.get("carrier") == "dhl" and s["ref"] in refs and not s["cancelled"]
-        ]
-        return reply(
-            200, {"status": _status(200, "OK", f"{len(items)} shipments found."), "items": items}
-        )
     unknown = 0
     for number in req.query.get("shipment") or []:
         shipment = state.shipments.get(number)

@@ -215,7 +215,7 @@ def _store_orders(state, op):
             f"<shipmentResponses><identificationNumber>{escape(ident)}</identificationNumber>"
             f"<mpsId>MPS{DEPOT}{state.counter % 10**9:09d}</mpsId>{''.join(infos)}</shipmentResponses>"
         )
-        if "SIM_TIMEOUT" in ident:
+        if "SIM_TIMEOUT" in ident or "SIM_TIMEOUT" in (_text(recipient, "name1") or ""):
             timeout = True
     output = ""
     if label_parcels:

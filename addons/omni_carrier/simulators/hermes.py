@@ -59,6 +59,16 @@ def handle(state, req, call):
     if path == "/services/hsi/shipmentinfo" and req.method == "GET":
         call.op = "track"
         return _info(state, req)
+    if path == "/services/hsi/shipmentorders" and req.method == "GET":
+        call.op = "orders"
+        return _orders(state, req)
+    if (
+        path.startswith("/services/hsi/shipmentorders/")
+        and path.endswith("/labels")
+        and req.method == "POST"
+    ):
+        call.op = "reprint"
+        return _reprint(state, req, path.split("/")[-2])
     if path == "/services/hsi/parcelshops" and req.method == "GET":
         call.op = "locations"
         return _shops(req)
@@ -156,6 +166,8 @@ def _create(state, req):
         carrier="hermes",
         ref=ref,
         shop=bool(shop),
+        name=receiver_name.get("lastname"),
+        town=address.get("town"),
         item={
             "shipmentID": number,
             "shipmentOrderID": number[-11:],
@@ -206,6 +218,67 @@ def _return(state, req):
     )
 
 
+def _orders(state, req):
+    """GET /shipmentorders: the account's orders in the date window (GetShipmentOrdersResponse)."""
+    from .server import reply
+
+    start = req.arg("shipmentOrderStartDate") or "0000-00-00"
+    end = req.arg("shipmentOrderEndDate") or "9999-99-99"
+    orders = []
+    for shipment in list(state.shipments.values()):
+        if shipment.get("carrier") != "hermes" or "shipmentOrderID" not in shipment["item"]:
+            continue
+        created = time.strftime("%Y-%m-%d", time.gmtime(shipment["created"]))
+        if start <= created <= end:
+            orders.append(
+                {
+                    "shipmentID": shipment["number"],
+                    "shipmentOrderID": shipment["item"]["shipmentOrderID"],
+                    "createDate": created,
+                    "actualOrderState": "DELETED" if shipment["cancelled"] else "CREATED",
+                    "clientReference": shipment["ref"],
+                }
+            )
+    return reply(
+        200,
+        {
+            "listOfResultCodes": [],
+            "listOfClients": [
+                {
+                    "clientID": "1234",
+                    "listOfSenders": [{"senderID": "1", "listOfShipmentOrders": orders}],
+                }
+            ],
+        },
+    )
+
+
+def _reprint(state, req, order_id):
+    """POST /shipmentorders/{shipmentOrderID}/labels for an order that exists."""
+    from .server import reply
+
+    fmt = _format(req)
+    if not fmt:
+        return reply(415, _codes("e096", "The given Content-Type is not supported"))
+    for shipment in list(state.shipments.values()):
+        item = shipment["item"]
+        if shipment.get("carrier") == "hermes" and item.get("shipmentOrderID") == order_id:
+            image, media = _label(
+                shipment["number"], shipment.get("name"), shipment.get("town"), fmt
+            )
+            return reply(
+                200,
+                {
+                    "listOfResultCodes": [],
+                    "shipmentID": shipment["number"],
+                    "shipmentOrderID": order_id,
+                    "labelImage": image,
+                    "labelMediatype": media,
+                },
+            )
+    return reply(400, _codes("e404", "Shipment order not found"))
+
+
 def _info(state, req):
     from .server import reply
 
@@ -245,7 +318,6 @@ def _info(state, req):
                 "result": {"code": "", "message": ""},
                 "status": status,
                 "trackingLink": f"https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation#{number}",
-                "label": shipment["item"],
             }
         )
     return reply(200, {"shipmentinfo": infos})

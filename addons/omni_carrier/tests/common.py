@@ -1,6 +1,6 @@
 import urllib.parse
 
-from odoo.tests import BaseCase, TransactionCase
+from odoo.tests import BaseCase, HttpCase, TransactionCase
 from odoo.tests.common import _super_send
 
 from odoo.addons.queue_job.job import Job
@@ -45,10 +45,9 @@ class SimulatorCase(SimulatorMixin, BaseCase):
         cls.start_simulator()
 
 
-class CarrierCase(SimulatorMixin, TransactionCase):
+class CarrierMixin(SimulatorMixin):
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def setup_carriers(cls):
         cls.start_simulator()
         env = cls.env
         cls.company = env.company
@@ -138,6 +137,24 @@ class CarrierCase(SimulatorMixin, TransactionCase):
             }
         )
 
+    @classmethod
+    def make_account(cls, code, **values):
+        return cls.env["omni.carrier.account"].create(
+            {
+                "name": f"{code} sim",
+                "carrier_code": code,
+                "base_url": f"{cls.sim.url}/{code}",
+                "username": {"dhl": "user-valid", "dpd": "sandboxdpd"}.get(code, "sim-user"),
+                "password": "SandboxPasswort2023!" if code == "dhl" else "sim-password",
+                "client_id": "sim-client",
+                "client_secret": "sim-secret",
+                "billing_number": "33333333330102",
+                "tracking_app_password": "geheim",
+                "timeout_read": 0.5,
+                **values,
+            }
+        )
+
     def make_order(self, code, partner=None, qty=2, pickup=None):
         order = self.env["sale.order"].create(
             {
@@ -192,3 +209,21 @@ class CarrierCase(SimulatorMixin, TransactionCase):
             job.perform()
             job.set_done()
             job.store()
+
+
+class CarrierCase(CarrierMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the carrier call log writes through its own cursor (registry.cursor()); in test
+        # mode that cursor is a savepoint of the test transaction, as in HttpCase
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
+        cls.setup_carriers()
+
+
+class CarrierHttpCase(CarrierMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_carriers()

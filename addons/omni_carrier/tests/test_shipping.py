@@ -69,30 +69,111 @@ class TestShipping(CarrierCase):
         merged = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         self.assertEqual(len(PdfReader(io.BytesIO(merged.raw)).pages), 3)
 
-    def test_timeout_then_reconcile_no_second_label(self):
-        for code in ("dhl", "hermes"):
+    def run_timed_out_job(self):
+        # not assertRaises: it would roll back to a savepoint, like a new job transaction
+        # would not (the call log is written on its own cursor before the call)
+        retried = False
+        try:
+            self.perform_jobs()
+        except RetryableJobError:
+            retried = True
+        return retried
+
+    def test_timeout_hermes_reconciles_by_reference(self):
+        """Hermes lists shipment orders with their clientReference: the retry finds the
+        order created by the timed-out call, reprints its label, creates only the rest."""
+        picking = self.make_picking(
+            "hermes", partner=self.customer.copy({"name": "Max SIM_TIMEOUT"}), packages=2
+        )
+        self.validate(picking)
+        self.sim.reset_calls()
+        self.assertTrue(self.run_timed_out_job(), "the timeout must leave the job to retry")
+        shipment = picking.omni_shipment_ids
+        self.assertEqual(shipment.state, "queued")
+        self.assertEqual(len(self.sim.calls_for("hermes", "create")), 1)
+        picking.partner_id.name = "Max Mustermann"  # parcel 2 must not time out again
+        self.sim.reset_calls()
+        shipment._omni_job_send()  # the retry reconciles instead of creating again
+        self.assertEqual(shipment.state, "done", shipment.error_message)
+        self.assertEqual(len(self.sim.calls_for("hermes", "orders")), 1)
+        self.assertEqual(len(self.sim.calls_for("hermes", "reprint")), 1, "parcel 1 reused")
+        self.assertEqual(len(self.sim.calls_for("hermes", "create")), 1, "only parcel 2 bought")
+        self.assertEqual(len(shipment.parcel_ids), 2)
+        created = {
+            n for n, s in self.sim.state.shipments.items() if s["ref"].startswith(shipment.name)
+        }
+        self.assertEqual(created, set(shipment.parcel_ids.mapped("tracking_number")))
+        numbers = sum((decode_pdf(a.raw) for a in shipment.label_attachment_ids), [])
+        self.assertEqual(sorted(numbers), sorted(created))
+
+    def test_timeout_without_lookup_needs_reconcile(self):
+        """DHL and DPD cannot look a shipment up by reference: a timed-out create is never
+        retried blindly; the picking shows it and a person reconciles."""
+        for code in ("dhl", "dpd"):
             picking = self.make_picking(
                 code, partner=self.customer.copy({"name": "Max SIM_TIMEOUT"})
             )
             self.validate(picking)
             self.sim.reset_calls()
-            # not assertRaises: it would roll back to a savepoint, like a new job transaction
-            # would not (the call log is written on its own cursor before the call)
-            retried = False
-            try:
-                self.perform_jobs()
-            except RetryableJobError:
-                retried = True
-            self.assertTrue(retried, "the timeout must leave the job to retry")
+            self.assertFalse(self.run_timed_out_job(), "no automatic retry")
             shipment = picking.omni_shipment_ids
-            self.assertEqual(shipment.state, "queued")
-            self.assertEqual(len(self.sim.calls_for(code, "create")), 1)
-            shipment._omni_job_send()  # the retry reconciles instead of creating again
-            self.assertEqual(shipment.state, "done")
-            self.assertEqual(
-                len(self.sim.calls_for(code, "create")), 1, "the label was bought once"
+            self.assertEqual(shipment.state, "unknown")
+            creates = [c for c in self.sim.calls if c.op in ("create", "storeOrders")]
+            self.assertEqual(len(creates), 1)
+            self.assertFalse(self.pending_jobs())
+            self.assertTrue(picking.omni_needs_reconcile)
+            self.assertFalse(picking.omni_waiting)
+            self.assertIn(
+                picking, picking.search([("omni_needs_reconcile", "=", True)]), "list filter"
             )
-            self.assertEqual(len(shipment.parcel_ids), 1)
+            activity = picking.activity_ids.filtered(lambda a, ref=shipment.name: ref in a.summary)
+            self.assertTrue(activity)
+            # a replay of the job (or a new request) does not buy a second label
+            shipment.state = "queued"
+            shipment._omni_job_send()
+            self.assertEqual(shipment.state, "unknown")
+            picking._omni_request_shipment()
+            self.assertEqual(len(picking.omni_shipment_ids), 1)
+            self.assertEqual(
+                len([c for c in self.sim.calls if c.op in ("create", "storeOrders")]), 1
+            )
+            # the person finds the parcel in the carrier portal
+            number = next(
+                n for n, s in self.sim.state.shipments.items() if shipment.name in (s["ref"] or "")
+            )
+            action = shipment.action_reconcile()
+            wizard = (
+                self.env[action["res_model"]]
+                .with_context(action["context"])
+                .create({"tracking_numbers": number})
+            )
+            wizard.action_confirm_created()
+            self.assertEqual(shipment.state, "done")
+            self.assertEqual(shipment.parcel_ids.tracking_number, number)
+            self.assertEqual(picking.carrier_tracking_ref, number)
+            self.assertFalse(picking.omni_needs_reconcile)
+            self.assertFalse(activity.exists(), "the activity is done")
+            self.assertEqual(
+                len([c for c in self.sim.calls if c.op in ("create", "storeOrders")]), 1
+            )
+
+    def test_reconcile_not_created_requests_again(self):
+        picking = self.make_picking("dpd", partner=self.customer.copy({"name": "Max SIM_TIMEOUT"}))
+        self.validate(picking)
+        self.run_timed_out_job()
+        shipment = picking.omni_shipment_ids
+        self.assertEqual(shipment.state, "unknown")
+        picking.partner_id.name = "Max Mustermann"  # the retry must not time out again
+        wizard = self.env["omni.carrier.shipment.reconcile"].create({"shipment_id": shipment.id})
+        with self.assertRaises(UserError):
+            wizard.action_confirm_created()  # no numbers entered
+        self.sim.reset_calls()
+        wizard.action_confirm_not_created()
+        self.assertEqual(shipment.state, "queued")
+        self.assertFalse(self.sim.calls, "no carrier call in the user's transaction")
+        self.perform_jobs()
+        self.assertEqual(shipment.state, "done", shipment.error_message)
+        self.assertEqual(len(self.sim.calls_for("dpd", "storeOrders")), 1)
 
     def test_carrier_down_waits_and_retries(self):
         picking = self.make_picking("dhl", partner=self.customer.copy({"name": "SIM_500 GmbH"}))
@@ -108,7 +189,10 @@ class TestShipping(CarrierCase):
         self.validate(picking)
         self.perform_jobs()
         old = picking.omni_shipment_ids
+        self.sim.reset_calls()
         picking.action_omni_relabel()
+        self.assertFalse(self.sim.calls, "no carrier call in the user's transaction")
+        self.assertEqual(old.state, "voiding")
         self.perform_jobs()
         self.assertEqual(old.state, "voided")
         self.assertEqual(old.parcel_ids.status, "cancelled")
@@ -116,7 +200,48 @@ class TestShipping(CarrierCase):
         self.assertEqual(new.state, "done")
         self.assertEqual(old.replaced_by_id, new)
         self.assertEqual(picking.carrier_tracking_ref, new.tracking_ref)
+        self.assertEqual(len(self.sim.calls_for("dhl", "cancel")), 1)
         self.assertEqual(self.sim.calls_for("dhl", "cancel")[-1].status, 200)
+
+    def test_cancel_replayed_cancels_once(self):
+        picking = self.make_picking("dhl")
+        self.validate(picking)
+        self.perform_jobs()
+        shipment = picking.omni_shipment_ids
+        picking.cancel_shipment()  # core button: carrier hook, then core clears the ref
+        picking.cancel_shipment()  # double click / replayed request
+        self.assertEqual(len(self.pending_jobs()), 1, "one cancel job (identity key)")
+        self.sim.reset_calls()
+        self.perform_jobs()
+        shipment._omni_job_void()  # job replayed
+        self.assertEqual(shipment.state, "voided")
+        self.assertEqual(len(self.sim.calls_for("dhl", "cancel")), 1)
+        self.assertTrue(self.sim.state.shipments[shipment.tracking_ref]["cancelled"])
+
+    def test_cancel_answer_lost_then_repeated(self):
+        """The first cancel reached DHL but its answer was lost: the repeat hears
+        "unknown shipment number" and the shipment is voided, not left in limbo."""
+        picking = self.make_picking("dhl")
+        self.validate(picking)
+        self.perform_jobs()
+        shipment = picking.omni_shipment_ids
+        shipment._omni_void()
+        client = shipment.account_id._omni_client()
+        self.env["omni.carrier.call"]._omni_log_before_call(shipment, "cancel")
+        client.cancel(shipment.parcel_ids.mapped("tracking_number"))  # answer "lost"
+        self.perform_jobs()
+        self.assertEqual(shipment.state, "voided")
+        # a cancel DHL refuses for a shipment it knows leaves it done, with a visible error
+        other = self.make_picking("dhl")
+        self.validate(other)
+        self.perform_jobs()
+        second = other.omni_shipment_ids
+        self.sim.state.shipments[second.tracking_ref]["cancelled"] = True  # e.g. manifested
+        second._omni_void()
+        self.perform_jobs()
+        self.assertEqual(second.state, "done")
+        self.assertIn("refused", second.error_message)
+        self.assertTrue(other.activity_ids)
 
     def test_return_label(self):
         for code in ("dhl", "hermes"):

@@ -122,13 +122,23 @@ class TestWireClients(SimulatorCase):
             self.dhl().create_shipment(request(ref="SIM_429", parcels=1))
         self.assertEqual(ctx.exception.retry_after, 1.0)
 
-    def test_dhl_timeout_is_ambiguous_and_reconcilable(self):
+    def test_dhl_timeout_is_ambiguous_no_lookup_by_reference(self):
+        """The shipment exists at DHL after the timeout; the real API (GET /orders) only takes
+        shipment numbers, so the client offers no reconcile and the sim no refNo lookup."""
         client = self.dhl(read=0.3)
         with self.assertRaises(CarrierError) as ctx:
             client.create_shipment(request(ref="SIM_TIMEOUT-7", parcels=1))
         self.assertTrue(ctx.exception.ambiguous)
-        found = client.find_by_reference("SIM_TIMEOUT-7")
-        self.assertEqual(len(found.parcels), 1)
+        self.assertFalse(getattr(client, "can_reconcile", False))
+        number = next(
+            n for n, s in self.sim.state.shipments.items() if s["ref"] == "SIM_TIMEOUT-7-1"
+        )
+        response = client._authorized(
+            "GET", "/parcel/de/shipping/v2/orders", params={"refNo": "SIM_TIMEOUT-7-1"}
+        )
+        self.assertFalse(response.json()["items"], "no lookup by refNo in the contract")
+        docs = client.get_documents([number])
+        self.assertEqual(decode_pdf(docs.parcels[0].label), [number])
 
     def test_dpd_soap_fault_business_fault_and_relogin(self):
         client = self.dpd()

@@ -1,0 +1,1 @@
+from . import omni_carrier_shipment_reconcile
