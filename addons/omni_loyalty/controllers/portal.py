@@ -15,12 +15,12 @@ class OmniLoyaltyPortal(CustomerPortal):
         type="http",
         auth="public",
         methods=["GET"],
-        website=False,
+        website=True,
     )
     def omni_feedback_form(self, feedback_id, token, **kwargs):
         feedback = self._omni_feedback(feedback_id, token)
         if not feedback:
-            return request.not_found()
+            raise request.not_found()
         return request.render(
             "omni_loyalty.portal_feedback", {"feedback": feedback, "token": token}
         )
@@ -30,12 +30,12 @@ class OmniLoyaltyPortal(CustomerPortal):
         type="http",
         auth="public",
         methods=["POST"],
-        website=False,
+        website=True,
     )
     def omni_feedback_submit(self, feedback_id, token, rating=0, comment=None, **kwargs):
         feedback = self._omni_feedback(feedback_id, token)
         if not feedback:
-            return request.not_found()
+            raise request.not_found()
         try:
             rating = int(rating)
         except (TypeError, ValueError):
@@ -59,7 +59,7 @@ class OmniLoyaltyPortal(CustomerPortal):
             )
         return values
 
-    @http.route("/my/omni_scorecards", type="http", auth="user", website=False)
+    @http.route("/my/omni_scorecards", type="http", auth="user", website=True)
     def omni_portal_scorecards(self, **kwargs):
         cards = request.env["omni.loyalty.scorecard"].search(
             [("kind", "=", "supplier")], order="period_date desc", limit=24
