@@ -95,7 +95,7 @@ class OmniCarrierWebhook(http.Controller):
         except (KeyError, ValueError):
             return request.make_response("bad request", status=400)
         request.env["omni.carrier.event"].sudo().with_company(account.company_id)._omni_ingest(
-            "dpd", [event], source="webhook"
+            "dpd", [event], source="webhook", account=account
         )
         return request.make_response(
             "<push><pushid>%s</pushid><status>OK</status></push>"
@@ -131,7 +131,7 @@ class OmniCarrierWebhook(http.Controller):
             request.env["omni.carrier.event"]
             .sudo()
             .with_company(account.company_id)
-            ._omni_ingest(carrier_code, events, source="webhook")
+            ._omni_ingest(carrier_code, events, source="webhook", account=account)
         )
         return request.make_json_response({"accepted": count})
 

@@ -39,16 +39,18 @@ class OmniCarrierEvent(models.Model):
     ]
 
     @api.model
-    def _omni_ingest(self, carrier_code, events, source="poll"):
-        """Store new events (set-based) and move each parcel's status forward. Returns count."""
+    def _omni_ingest(self, carrier_code, events, source="poll", account=None):
+        """Store new events (set-based) and move each parcel's status forward. Returns count.
+
+        ``account``: the account a webhook authenticated; only its parcels are touched.
+        """
         if not events:
             return 0
         numbers = list({e.tracking_number for e in events})
-        parcels = (
-            self.env["omni.carrier.parcel"]
-            .sudo()
-            .search([("carrier_code", "=", carrier_code), ("tracking_number", "in", numbers)])
-        )
+        domain = [("carrier_code", "=", carrier_code), ("tracking_number", "in", numbers)]
+        if account:
+            domain.append(("account_id", "=", account.id))
+        parcels = self.env["omni.carrier.parcel"].sudo().search(domain)
         by_number = {p.tracking_number: p for p in parcels}
         mapping = self.env["omni.carrier.status.map"]._omni_mapping()[carrier_code]
         rows = []

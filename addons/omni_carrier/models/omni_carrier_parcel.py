@@ -1,6 +1,6 @@
 import logging
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..carriers.status import FINAL, STATUSES, advances
@@ -108,11 +108,17 @@ class OmniCarrierParcel(models.Model):
             # the person who ordered: the picking's partner may be a parcel shop address
             customer = picking.sale_id.partner_id or picking.partner_id
             if template and customer.email:
-                picking.with_context(omni_parcel_id=parcel.id).message_post_with_source(
-                    template,
+                # rendered here and posted to the customer only: the template's own
+                # recipients (if an admin edits them) must not add or replace anyone
+                values = template.with_context(omni_parcel_id=parcel.id)._generate_template(
+                    picking.ids, ["subject", "body_html"]
+                )[picking.id]
+                picking.message_post(
+                    body=values["body_html"],
+                    subject=values["subject"],
+                    partner_ids=customer.ids,
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
-                    partner_ids=[Command.set(customer.ids)],
                 )
 
     @api.model

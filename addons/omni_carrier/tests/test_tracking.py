@@ -166,3 +166,43 @@ class TestTracking(CarrierCase):
         self.assertEqual(parcel.status, "ready_for_pickup")
         self.assertIn("ready_for_pickup", picking.sale_id.omni_event_ids.mapped("step"))
         self.assertTrue(account.webhook_secret)
+
+    def test_customer_mail_to_orderer_once_also_for_parcel_shop(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.set_delivery_line(self.carriers["dhl"], 4.5)
+        shop = order._get_pickup_locations()["pickup_locations"][0]
+        for pickup in (None, shop):
+            picking = self.make_picking("dhl", pickup=pickup, qty=1)
+            picking.button_validate()
+            self.perform_jobs()
+            if pickup:
+                self.assertNotEqual(picking.partner_id, self.customer, "goes to the shop")
+            message = picking.message_ids.filtered(lambda m: "on its way" in (m.body or ""))
+            self.assertEqual(len(message), 1)
+            self.assertEqual(message.partner_ids, self.customer)
+            mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+            self.assertIn(self.customer, mails.recipient_ids, mails.recipient_ids.mapped("name"))
+            # the same status again (replayed job, second parcel, repeated event): nothing
+            count = len(picking.message_ids)
+            picking.omni_parcel_ids._omni_set_status("label_created", None)
+            picking.omni_parcel_ids._omni_notify("label_created")
+            self.assertEqual(len(picking.message_ids), count)
+        # switched off per carrier: no e-mail
+        self.carriers["dhl"].omni_notify_out_for_delivery = False
+        parcel = picking.omni_parcel_ids
+        Event = self.env["omni.carrier.event"]
+        Event._omni_ingest(
+            "dhl",
+            [
+                TrackingEvent(
+                    parcel.tracking_number, "x1", "PO", "in Zustellung", datetime(2030, 1, 1, 9)
+                )
+            ],
+        )
+        self.assertEqual(parcel.status, "out_for_delivery")
+        self.assertEqual(len(picking.message_ids), count)
