@@ -60,23 +60,30 @@ def _engine_bench(quick):
                 stock[node_id, product] = rng.randint(1, 6)
         engine = SourcingEngine(nodes, stock)
         rule = Rule(name="bench", max_shipments=3)
-        timer = common.Timer()
-        shipments = 0
+        requests = []
         for order in range(300 if quick else 1000):
             lines = tuple(
                 Line(k, rng.randrange(n_products), rng.randint(1, 2), 20.0, name=f"P{k}")
                 for k in range(rng.randint(1, 5))
             )
-            request = Request(f"B{order}", lines, rng.uniform(47.5, 54.5), rng.uniform(6, 14.5))
-            with timer.measure():
-                decision = engine.source(request, rule)
-            shipments += len(decision.shipments)
-        common.report(
-            f"engine per order, {n_nodes} nodes x {n_products} products",
-            "",
-            "",
-            timer.summary(),
-        )
+            requests.append(
+                Request(f"B{order}", lines, rng.uniform(47.5, 54.5), rng.uniform(6, 14.5))
+            )
+        # one pass as the orders come; then each order's best of 3 runs (``source`` does not
+        # change the engine), which discounts the scheduler on a shared 2-core machine
+        timer, best = common.Timer(), common.Timer()
+        runs = [[] for _request in requests]
+        for repeat in range(3):
+            for index, request in enumerate(requests):
+                start = time.perf_counter()
+                engine.source(request, rule)
+                runs[index].append(time.perf_counter() - start)
+                if repeat == 0:
+                    timer.samples.append(runs[index][-1])
+        best.samples = [min(times) for times in runs]
+        label = f"engine per order, {n_nodes} nodes x {n_products} products"
+        common.report(label, "", "", timer.summary())
+        common.report(f"{label}, best of 3", "", "", best.summary() + " (target p95 < 5 ms)")
 
 
 def _prepare(dbname, omni, n_products):

@@ -293,8 +293,6 @@ class SaleOrder(models.Model):
     def _omni_consume(engine, decision, request):
         """Take what ``decision`` assigned out of the engine's snapshot, so that the next
         order of the same batch cannot get it again."""
-        from dataclasses import replace
-
         product_of = {line.key: line.product_id for line in request.lines if not line.service}
         transferred = defaultdict(float)
         for shipment in decision.shipments:
@@ -302,9 +300,8 @@ class SaleOrder(models.Model):
                 for key, qty in shipment.items:
                     transferred[key] += qty
         for shipment in decision.shipments:
-            node = engine.nodes[shipment.node_id]
-            if shipment.kind != "pickup" and node.capacity_left is not None:
-                engine.nodes[node.id] = replace(node, capacity_left=node.capacity_left - 1)
+            if shipment.kind != "pickup":
+                engine.use_capacity(shipment.node_id)
             for key, qty in shipment.items:
                 if key not in product_of:
                     continue
@@ -312,8 +309,7 @@ class SaleOrder(models.Model):
                     # the store gives only what does not arrive by transfer
                     qty -= transferred.get(key, 0.0)
                 if qty > 0:
-                    stock_key = (shipment.node_id, product_of[key])
-                    engine.stock[stock_key] = engine.stock.get(stock_key, 0.0) - qty
+                    engine.take(shipment.node_id, product_of[key], qty)
 
     def _omni_after_release(self):
         """After procurement: link pickings, create store transfers, tell the timeline."""

@@ -7,10 +7,12 @@ number of batched queries (``sale.order._omni_sourcing_inputs``), calls
 Search. The plan with the fewest shipments wins; among plans with the same number of
 shipments the rule's criteria decide (in priority order, or as a weighted sum of normalised
 values), and ties are broken by node ids, so the same input always gives the same plan. For
-k = 1, 2, ... up to the rule's maximum, every combination of k *useful* nodes (nodes that hold
-at least part of the order) is checked, so the minimum is exact as long as the number of
-combinations stays under ``combo_limit`` ("normal" orders). Beyond that the search is limited
-to the best-covering candidates, and the log says so.
+k = 1, 2, ... up to the rule's maximum, an exact branch and bound (``search.NodeSetSearch``)
+visits every feasible set of k nodes that the best plan found so far does not already beat;
+it branches only on nodes holding what is still missing (per-product candidate index), so
+its cost follows the candidates of the order, not the size of the network. Only a
+pathological order exceeds ``search_limit`` steps; the best plan found so far is then used,
+and the log says so.
 
 Invariants (tested as properties): a plan never takes more from a node than its available
 quantity, covers each line exactly, uses only allowed, capable, non-excluded nodes with
@@ -18,11 +20,12 @@ capacity left, keeps ship-together groups on one node, and respects the maximum 
 shipments and the minimum value per shipment when split.
 """
 
-import itertools
+import heapq
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .geo import haversine_km
+from .search import NodeSetSearch
 
 KINDS = ("dc", "store", "supplier")
 CRITERIA = ("distance", "cost", "capacity", "depth")
@@ -133,16 +136,43 @@ class SourcingEngine:
         minus reserved, blocked and safety stock; supplier feed quantity for suppliers)
     """
 
-    def __init__(self, nodes, stock, combo_limit=2000, log_candidates=8):
+    def __init__(self, nodes, stock, search_limit=20000, log_candidates=8):
         self.nodes = {node.id: node for node in nodes}
         self.stock = stock
-        self.combo_limit = combo_limit
+        self.search_limit = search_limit
         self.log_candidates = log_candidates
-        # per product: the nodes holding some of it (so k=1 never scans empty nodes)
+        # per product: {node id: quantity} of the nodes holding some of it, so an order only
+        # ever looks at the nodes that hold one of its products (or offer one of its services)
         self.by_product = {}
         for (node_id, product_id), qty in stock.items():
             if qty > EPS and node_id in self.nodes:
-                self.by_product.setdefault(product_id, []).append(node_id)
+                self.by_product.setdefault(product_id, {})[node_id] = qty
+        self.service_nodes = [node for node in self.nodes.values() if node.services]
+        # radians and cosine of each node's latitude, computed once (same arithmetic as
+        # ``haversine_km``, so the distances are bit for bit the same)
+        self.geo = {
+            node.id: (math.radians(node.lat), math.cos(math.radians(node.lat)), node.lon)
+            for node in self.nodes.values()
+            if node.lat is not None and node.lon is not None
+        }
+
+    def take(self, node_id, product_id, qty):
+        """Consume ``qty`` of the snapshot (an order of the same batch got it)."""
+        left = self.stock.get((node_id, product_id), 0.0) - qty
+        self.stock[node_id, product_id] = left
+        holders = self.by_product.setdefault(product_id, {})
+        if left > EPS and node_id in self.nodes:
+            holders[node_id] = left
+        else:
+            holders.pop(node_id, None)
+
+    def use_capacity(self, node_id):
+        """One more shipment planned today at ``node_id``."""
+        node = self.nodes[node_id]
+        if node.capacity_left is not None:
+            self.nodes[node_id] = replace(node, capacity_left=node.capacity_left - 1)
+            if node.services:
+                self.service_nodes = [n for n in self.nodes.values() if n.services]
 
     # === ENTRY POINT === #
 
@@ -300,76 +330,68 @@ class SourcingEngine:
             names = ", ".join(sorted({ln.name for ln in goods if ln.product_id in missing}))
             log.append(LogEntry("no_stock", {"products": names}))
         total_demand = sum(demand.values()) or 1.0
-        infos.sort(
-            key=lambda i: (-i["covered"] / total_demand, self._single_key(i, rule), i["node"].id)
+        self._single_keys(infos, rule)
+        shown = heapq.nsmallest(
+            self.log_candidates,
+            infos,
+            key=lambda i: (-i["covered"] / total_demand, i["key"], i["node"].id),
         )
         log.append(LogEntry("candidates", {"count": len(infos), "total": considered}))
-        candidates = [self._candidate_dict(i, total_demand) for i in infos[: self.log_candidates]]
+        candidates = [self._candidate_dict(i, total_demand) for i in shown]
         log.extend(LogEntry("candidate", cand) for cand in candidates)
         if not missing and infos:
+            search = NodeSetSearch(
+                self, infos, demand, products, needed_services, goods, services, rule
+            )
             for k in range(1, max(1, rule.max_shipments) + 1):
-                plans = self._plans_of_size(
-                    k,
-                    infos,
-                    demand,
-                    products,
-                    needed_services,
-                    goods,
-                    services,
-                    rule,
-                    lat,
-                    lon,
-                    log,
-                )
-                if plans:
-                    best = self._best(plans, rule)
-                    log.append(self._chosen_entry(best, len(plans), rule))
+                best, plan_count, limited = search.run(k, lat, lon, self.search_limit)
+                if limited:
+                    log.append(LogEntry("search_limited", {"k": k, "m": limited, "n": len(infos)}))
+                if best is not None:
+                    log.append(self._chosen_entry(best, plan_count, rule))
                     return best, candidates
         log.append(LogEntry("no_plan", {"max": rule.max_shipments}))
         return None, candidates
 
     def _candidates(self, demand, products, needed_services, lat, lon, kinds, excluded, ships):
-        candidate_ids = set()
-        for product_id in products:
-            candidate_ids.update(self.by_product.get(product_id, ()))
+        """The nodes that can serve part of the order, read from the per-product index."""
+        held = {}
+        for index, product_id in enumerate(products):
+            for node_id, qty in self.by_product.get(product_id, {}).items():
+                held.setdefault(node_id, {})[index] = qty
         if needed_services:
-            candidate_ids.update(n.id for n in self.nodes.values() if n.services & needed_services)
+            for node in self.service_nodes:
+                if node.services & needed_services:
+                    held.setdefault(node.id, {})
+        here = None
+        if lat is not None and lon is not None:
+            here = (math.radians(lat), math.cos(math.radians(lat)), lon)
         considered = 0
         infos = []
-        for node_id in sorted(candidate_ids):
+        for node_id in sorted(held):
             node = self.nodes[node_id]
             if node.kind not in kinds or node_id in excluded or (ships and not node.ships):
                 continue
             considered += 1
             if node.capacity_left is not None and node.capacity_left < 1 - EPS:
                 continue
-            avail = tuple(
-                min(max(self.stock.get((node_id, p), 0.0), 0.0), demand[p]) for p in products
-            )
-            offers = frozenset(node.services & needed_services)
-            if sum(avail) <= EPS and not offers:
+            offers = node.services & needed_services
+            quantities = held[node_id]
+            if not quantities and not offers:
                 continue
-            infos.append(self._node_info(node, avail, offers, demand, products, lat, lon))
+            avail = [0.0] * len(products)
+            depth = None
+            for index, qty in quantities.items():
+                need = demand[products[index]]
+                avail[index] = min(qty, need)
+                if depth is None or qty / need < depth:
+                    depth = qty / need
+            infos.append(self._node_info(node, tuple(avail), offers, depth or 0.0, here))
         return infos, considered
 
-    def _plans_of_size(
-        self, k, infos, demand, products, needed_services, goods, services, rule, lat, lon, log
-    ):
-        pool = infos
-        if math.comb(len(pool), k) > self.combo_limit:
-            m = k
-            while m < len(pool) and math.comb(m + 1, k) <= self.combo_limit:
-                m += 1
-            pool = infos[:m]
-            log.append(LogEntry("search_limited", {"k": k, "m": m, "n": len(infos)}))
-        plans = []
-        for combo in itertools.combinations(pool, k):
-            if not self._covers(combo, demand, products, needed_services):
-                continue
-            plan = self._allocate(combo, goods, services, rule, lat, lon)
-            if plan is not None:
-                plans.append(plan)
-        return plans
+    def _plan_key(self, plan, active):
+        metrics = self._plan_metrics(plan)
+        return tuple(round(self._metric(c, **metrics), 6) for c in active)
 
     def _chosen_entry(self, best, plan_count, rule):
         return LogEntry(
@@ -384,23 +406,22 @@ class SourcingEngine:
             },
         )
 
-    def _node_info(self, node, avail, offers, demand, products, lat, lon):
-        if lat is None or node.lat is None or node.lon is None:
+    def _node_info(self, node, avail, offers, depth, here):
+        geo = self.geo.get(node.id)
+        if here is None or geo is None:
             distance = 0.0
         else:
-            distance = haversine_km(lat, lon, node.lat, node.lon)
+            rlat1, cos1, lon1 = here
+            rlat2, cos2, lon2 = geo
+            a = (
+                math.sin((rlat2 - rlat1) / 2) ** 2
+                + cos1 * cos2 * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+            )
+            distance = 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
         if node.capacity and node.capacity_left is not None:
             capacity = max(0.0, node.capacity_left) / node.capacity
         else:
             capacity = 1.0
-        depth = min(
-            (
-                self.stock.get((node.id, p), 0.0) / demand[p]
-                for index, p in enumerate(products)
-                if avail[index] > EPS
-            ),
-            default=0.0,
-        )
         return {
             "node": node,
             "avail": avail,
@@ -437,7 +458,7 @@ class SourcingEngine:
 
     def _allocate(self, combo, goods, services, rule, lat, lon):
         """Assign every line to the nodes of ``combo`` (preferred first), or None."""
-        ordered = sorted(combo, key=lambda i: (self._single_key(i, rule), i["node"].id))
+        ordered = sorted(combo, key=lambda i: (i["key"], i["node"].id))
         left = {
             info["node"].id: {
                 line.product_id: max(self.stock.get((info["node"].id, line.product_id), 0.0), 0.0)
@@ -540,14 +561,14 @@ class SourcingEngine:
         value = {"distance": distance, "cost": cost, "capacity": capacity, "depth": depth}[name]
         return -value if name in HIGHER_IS_BETTER else value
 
-    def _single_key(self, info, rule):
-        return tuple(
-            round(
-                self._metric(c, info["distance"], info["cost"], info["capacity"], info["depth"]), 6
+    @staticmethod
+    def _single_keys(infos, rule):
+        """``_single_key`` of every info at once (stored as ``info["key"]``)."""
+        active = [c for c, weight in rule.criteria if weight > 0]
+        for info in infos:
+            info["key"] = tuple(
+                round(-info[c] if c in HIGHER_IS_BETTER else info[c], 6) for c in active
             )
-            for c, weight in rule.criteria
-            if weight > 0
-        )
 
     @staticmethod
     def _plan_metrics(plan):

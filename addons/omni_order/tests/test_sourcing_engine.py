@@ -234,3 +234,95 @@ class TestEngineProperties(BaseCase):
                     continue
                 return k
         return None
+
+
+CRITERIA_ORDERS = [
+    (("distance", 1.0), ("cost", 1.0), ("capacity", 0.0), ("depth", 0.0)),
+    (("cost", 1.0), ("distance", 1.0), ("capacity", 0.0), ("depth", 0.0)),
+    (("capacity", 1.0), ("depth", 1.0), ("distance", 1.0), ("cost", 0.0)),
+    (("depth", 2.0), ("cost", 1.0), ("distance", 0.5), ("capacity", 0.0)),
+    (("distance", 0.0), ("cost", 0.0), ("capacity", 0.0), ("depth", 0.0)),
+]
+wide_nodes = st.lists(
+    st.tuples(
+        st.floats(47.5, 54.5),
+        st.floats(6.0, 14.5),
+        st.integers(0, 4),  # capacity left (of 4)
+        st.sampled_from([3.0, 4.5, 6.5, 9.0]),
+    ),
+    min_size=2,
+    max_size=9,
+)
+wide_stocks = st.dictionaries(
+    st.tuples(st.integers(1, 9), st.integers(10, 15)), st.integers(0, 3), max_size=40
+)
+wide_orders = st.lists(
+    st.tuples(st.integers(10, 15), st.integers(1, 3), st.sampled_from([None, None, None, "kit"])),
+    min_size=1,
+    max_size=6,
+)
+
+
+@tagged("post_install", "-at_install")
+class TestEngineSearchIsExact(BaseCase):
+    """The branch and bound search picks the same plan as trying every combination."""
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        nodes=wide_nodes,
+        stock=wide_stocks,
+        order=wide_orders,
+        max_shipments=st.integers(1, 4),
+        criteria=st.sampled_from(CRITERIA_ORDERS),
+        strategy=st.sampled_from(["priority", "weighted"]),
+        min_value=st.sampled_from([0.0, 0.0, 15.0]),
+    )
+    def test_same_plan_as_exhaustive(
+        self, nodes, stock, order, max_shipments, criteria, strategy, min_value
+    ):
+        network = [
+            Node(i, f"N{i}", "dc" if i == 1 else "store", lat, lon, capacity=4,
+                 capacity_left=left, cost=cost)
+            for i, (lat, lon, left, cost) in enumerate(nodes, start=1)
+        ]  # fmt: skip
+        lines = tuple(line(i, p, q, group=g) for i, (p, q, g) in enumerate(order, start=1))
+        rule = Rule(
+            name="X",
+            max_shipments=max_shipments,
+            criteria=criteria,
+            strategy=strategy,
+            min_shipment_value=min_value,
+        )
+        engine = SourcingEngine(network, dict(stock))
+        decision = engine.source(Request("SO", lines, lat=51.0, lon=10.0), rule)
+        expected = self._exhaustive(SourcingEngine(network, dict(stock)), lines, rule)
+        if expected is None:
+            self.assertNotEqual(decision.status, "sourced")
+            return
+        self.assertEqual(decision.status, "sourced")
+        self.assertEqual(
+            [(s.node_id, s.items) for s in decision.shipments],
+            [(s.node_id, s.items) for s in expected],
+        )
+
+    @staticmethod
+    def _exhaustive(engine, lines, rule):
+        demand = {}
+        for ln in lines:
+            demand[ln.product_id] = demand.get(ln.product_id, 0.0) + ln.qty
+        products = sorted(demand)
+        infos, _count = engine._candidates(
+            demand, products, frozenset(), 51.0, 10.0, rule.kinds, frozenset(), True
+        )
+        engine._single_keys(infos, rule)
+        for k in range(1, rule.max_shipments + 1):
+            plans = []
+            for combo in itertools.combinations(infos, k):
+                if not engine._covers(combo, demand, products, frozenset()):
+                    continue
+                plan = engine._allocate(combo, lines, [], rule, 51.0, 10.0)
+                if plan is not None:
+                    plans.append(plan)
+            if plans:
+                return engine._best(plans, rule)
+        return None
