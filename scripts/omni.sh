@@ -267,24 +267,29 @@ cmd_test() {
     # pytest's configuration: test mode on (installation below runs without it, so that
     # Odoo does not run every dependency's at_install tests)
     { cat "$STATE/odoo.conf"; echo "test_enable = True"; } >"$conf"
+    local install_log
     if [ -n "${OMNI_KEEP_DB:-}" ]; then   # developer loop: reuse (and update) a named database
         TEST_DB=$OMNI_KEEP_DB
+        install_log=$STATE/install-$TEST_DB.log
+        : >"$install_log"   # Odoo appends to --logfile: one run per file, so checks see this run only
         if db_exists "$TEST_DB"; then
             say "updating $modules in kept database $TEST_DB"
             odoo_bin -c "$STATE/odoo.conf" -d "$TEST_DB" -u "$modules" --stop-after-init \
-                --logfile="$STATE/test-install.log" || { tail -40 "$STATE/test-install.log" >&2; die "updating $TEST_DB failed"; }
+                --logfile="$install_log" || { tail -40 "$install_log" >&2; die "updating $TEST_DB failed"; }
         fi
     else
         TEST_DB="omni_test_$(date +%Y%m%d%H%M%S)_$$"
+        install_log=$STATE/install-$TEST_DB.log
         trap 'dropdb --if-exists "$TEST_DB" >/dev/null 2>&1 || true' EXIT  # silent: pytest's summary stays last
     fi
     local db=$TEST_DB
     export OMNI_TEST_DB=$db
     db_exists "$db" || { say "creating test database $db with $modules"
     odoo_bin -c "$STATE/odoo.conf" -d "$db" -i "$modules" --without-demo=all --stop-after-init \
-        --logfile="$STATE/test-install.log" || { tail -40 "$STATE/test-install.log" >&2; die "installing the modules into $db failed, see $STATE/test-install.log"; }; }
+        --logfile="$install_log" || { tail -40 "$install_log" >&2; die "installing the modules into $db failed, see $install_log"; }; }
     # The installation log must be free of errors and warnings raised by our code.
-    "$VENV/bin/python" "$ROOT/scripts/check_log.py" "$STATE/test-install.log" || die "the installation logged warnings or errors (above)"
+    "$VENV/bin/python" "$ROOT/scripts/check_log.py" --quiet "$install_log" || die "the installation logged warnings or errors (above)"
+    [ -n "${OMNI_KEEP_DB:-}" ] || rm -f "$install_log"
     local paths=()
     if [ $# -gt 0 ]; then paths=("$@"); else
         local m; for m in ${modules//,/ }; do [ -d "$ROOT/addons/$m/tests" ] && paths+=("$ROOT/addons/$m/tests"); done
@@ -302,6 +307,7 @@ install_check_one() {  # $1 = label, $2 = modules, $3.. = extra odoo-bin options
     local label=$1 modules=$2 db="omni_check_${1}_$$" log=$STATE/check-$1.log rc=0 want got
     shift 2
     dropdb --if-exists "$db" >/dev/null 2>&1 || true
+    : >"$log"   # Odoo appends to --logfile
     odoo_bin -c "$STATE/odoo.conf" -d "$db" -i "$modules" --stop-after-init --logfile="$log" "$@" || rc=$?
     if [ "$rc" = 0 ]; then
         want=$(tr ',' '\n' <<<"$modules" | wc -l)
