@@ -220,13 +220,14 @@ class OmniCarrierShipment(models.Model):
 
     def _omni_mark_unknown(self, exc=None):
         """The carrier may have created the shipment and offers no lookup: ask a person."""
+        detail = f" ({exc})" if exc else ""
         message = _(
             "%(carrier)s did not answer whether it created the label for %(picking)s%(error)s. "
             "It is not retried automatically, to avoid a second label. Look the reference "
             "%(ref)s up in the carrier portal, then use Reconcile on the shipment.",
             carrier=self.carrier_id.name,
             picking=self.picking_id.name,
-            error=f" ({exc})" if exc else "",
+            error=detail,
             ref=self.name,
         )
         self.write({"state": "unknown", "error_message": message})

@@ -144,7 +144,7 @@ class TestShipping(CarrierCase):
             action = shipment.action_reconcile()
             wizard = (
                 self.env[action["res_model"]]
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({"tracking_numbers": number})
             )
             wizard.action_confirm_created()
