@@ -8,7 +8,7 @@ class SaleOrderLine(models.Model):
         """pos_sale counts the POS lines of a sale order as delivered; the POS orders of the
         Omni store flows create no picking (the store's own picking delivers), so their
         quantities must not be counted a second time."""
-        super()._compute_qty_delivered()
+        res = super()._compute_qty_delivered()
         for line in self:
             pos_lines = line.sudo().pos_order_line_ids.filtered(
                 lambda pl: pl.order_id.omni_flow and pl.order_id.state not in ("cancel", "draft")
@@ -17,3 +17,4 @@ class SaleOrderLine(models.Model):
                 line.qty_delivered -= sum(
                     line._convert_qty(line, pl.qty, "p2s") for pl in pos_lines
                 )
+        return res
