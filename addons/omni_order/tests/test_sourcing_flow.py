@@ -200,22 +200,58 @@ class TestSourcingFlow(OmniNetworkCommon):
         self.assertEqual(sorted(orders.mapped("state")), ["draft", "sale", "sale"])
         self._omni_check_no_overreservation()
 
+    def _omni_source_queries(self, order):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        order._omni_source("initial")
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
     def test_query_count_does_not_grow(self):
+        """Neither more lines (2 vs 12) nor more nodes (4 vs 13) cost more queries."""
         products = [self._omni_create_product(f"Bulk {i}", f"BULK-{i}") for i in range(12)]
         for product in products:
             self._omni_stock(product, self.wh_dc, 5)
-        small = self._omni_create_order([(p, 1) for p in products[:2]], partner=self.customer_muc)
-        big = self._omni_create_order([(p, 1) for p in products], partner=self.customer_muc)
-        self.env.flush_all()
-        counts = []
+
+        def orders():
+            return (
+                self._omni_create_order([(p, 1) for p in products[:2]], partner=self.customer_muc),
+                self._omni_create_order([(p, 1) for p in products], partner=self.customer_muc),
+            )
+
+        small, big = orders()
+        counts = [self._omni_source_queries(small), self._omni_source_queries(big)]
+        # 9 more stores, each holding some of every order's products
+        for i in range(9):
+            warehouse = self.env["stock.warehouse"].create({"name": f"Q{i}", "code": f"Q{i}"})
+            self.env["omni.fulfilment.node"].create(
+                {
+                    "name": f"Store Q{i}",
+                    "kind": "store",
+                    "warehouse_id": warehouse.id,
+                    "latitude": 50.0 + i / 10,
+                    "longitude": 8.0 + i / 10,
+                    "cost_per_shipment": 6.5,
+                    "pickup_point": True,
+                }
+            )
+            for product in products[i % 2 :: 2]:
+                self._omni_stock(product, warehouse, 1)
+        self.assertEqual(self.env["omni.fulfilment.node"].search_count([]), 13)
+        small, big = orders()
+        counts += [self._omni_source_queries(small), self._omni_source_queries(big)]
         for order in (small, big):
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            order._omni_source("initial")
-            self.env.flush_all()
-            counts.append(self.cr.sql_log_count - before)
+            # same plan as before: the DC has everything, the new stores only parts
+            self.assertEqual(order.omni_decision_ids.shipment_count, 1)
+            self.assertIn("Chosen: DC Hamburg", order.omni_decision_ids.log)
+            self.assertIn("10 of 10 nodes can serve part", order.omni_decision_ids.log)
         # the ORM writes one assignment row per line (batched create), reads stay fixed
-        self.assertLessEqual(counts[1] - counts[0], 2)
+        self.assertLessEqual(counts[1] - counts[0], 2, counts)
+        self.assertLessEqual(counts[3] - counts[2], 2, counts)
+        # more nodes: not one query more
+        self.assertLessEqual(counts[2], counts[0], counts)
+        self.assertLessEqual(counts[3], counts[1], counts)
 
     def test_network_stock_view(self):
         self.env.flush_all()
