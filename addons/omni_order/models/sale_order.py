@@ -348,11 +348,15 @@ class SaleOrder(models.Model):
                     break
 
     def _omni_create_transfers(self, assignments):
-        """Click & collect: one transfer per source node into the pickup store."""
+        """Click & collect: one transfer per source node into the pickup store, each move
+        chained (``move_dest_ids``) into the order's pickup move at the store."""
         self.ensure_one()
         by_node = defaultdict(lambda: self.env["omni.sourcing.assignment"])
         for assignment in assignments.filtered(lambda a: not a.picking_id):
             by_node[assignment.node_id, assignment.to_node_id] |= assignment
+        pickup_moves = self.order_line.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.picking_code == "outgoing"
+        )
         for (node, to_node), group in by_node.items():
             source, dest = node.warehouse_id, to_node.warehouse_id
             picking = self.env["stock.picking"].create(
@@ -374,6 +378,16 @@ class SaleOrder(models.Model):
                                 "location_dest_id": dest.lot_stock_id.id,
                                 "group_id": self.procurement_group_id.id,
                                 "company_id": self.company_id.id,
+                                # chained into the pickup: the unit received at the store is
+                                # reserved for this order at once (Odoo assigns destination
+                                # moves when the origin is done), no other order can take it
+                                "move_dest_ids": [
+                                    Command.link(move.id)
+                                    for move in pickup_moves
+                                    if move.sale_line_id == a.line_id
+                                    and move.picking_type_id.warehouse_id == dest
+                                ],
+                                "propagate_cancel": False,
                             }
                         )
                         for a in group

@@ -50,15 +50,22 @@ class StockPicking(models.Model):
                 )
             node = picking.omni_node_id
             moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            assignments = order.omni_assignment_ids.filtered(
+                lambda a, p=picking: a.picking_id == p and a.state == "procured"
+            )
+            transfers = assignments.filtered(lambda a: a.kind == "transfer")
             remaining = defaultdict(float)
+            if transfers:
+                # a click & collect transfer into the pickup store: its moves carry no sale
+                # line; what it still owes the store is in its assignments
+                for assignment in transfers:
+                    remaining[assignment.line_id] += assignment.quantity
             for move in moves.filtered("sale_line_id"):
                 remaining[move.sale_line_id] += move.product_qty
             moves._action_cancel()
             if reason and node:
                 picking._omni_apply_stock_effect(reason, node, moves)
-            order.omni_assignment_ids.filtered(
-                lambda a, p=picking: a.picking_id == p and a.state == "procured"
-            ).write({"state": "rejected"})
+            assignments.write({"state": "rejected"})
             if exclude and node:
                 order.omni_excluded_node_ids = [fields.Command.link(node.id)]
             products = ", ".join(sorted({line.product_id.display_name for line in remaining}))
@@ -71,7 +78,17 @@ class StockPicking(models.Model):
                 },
             )
             kind = "reroute" if reason else "manual"
-            if remaining and not order._omni_source(kind, dict(remaining), [entry]):
+            active = order.omni_assignment_ids.filtered(lambda a: a.state != "rejected")
+            held = remaining and order._omni_source(kind, dict(remaining), [entry])
+            if transfers:
+                # the pickup at the store stays as it is: the new decision's pickup part
+                # names the same picking, so it is not kept twice
+                new = order.omni_assignment_ids - active
+                new.filtered(
+                    lambda a, old=active: a.kind == "pickup"
+                    and a.line_id in old.filtered(lambda o: o.kind == "pickup").line_id
+                ).unlink()
+            if remaining and not held:
                 order.order_line.filtered(
                     lambda ln, r=remaining: ln in r
                 )._action_launch_stock_rule()
