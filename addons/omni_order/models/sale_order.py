@@ -441,20 +441,30 @@ class SaleOrder(models.Model):
                 order._omni_after_release()
 
     @api.model
-    def _cron_omni_release_reservations(self):
+    def _cron_omni_release_reservations(self, batch_size=100):
+        """Cancel click & reserve orders whose reservation expired and tell the customer.
+
+        Idempotent: a released order is cancelled, so a second run neither finds it nor
+        mails again; orders already (partly) handed over are left alone by the search itself.
+        Batched: at most ``batch_size`` orders per run; the cron is told what remains.
+        """
         expired = self.search(
             [
                 ("omni_mode", "=", "reserve"),
                 ("state", "=", "sale"),
                 ("omni_reserved_until", "<", fields.Datetime.now()),
-            ]
+                "!",
+                ("picking_ids.state", "=", "done"),
+            ],
+            order="id",
+            limit=batch_size + 1,
         )
+        more, expired = len(expired) > batch_size, expired[:batch_size]
         template = self.env.ref("omni_order.mail_template_reservation_released", False)
         for order in expired:
-            if any(p.state == "done" for p in order.picking_ids):
-                continue
             order._action_cancel()
             order.message_post(body=self.env._("The reservation expired and was released."))
             if template:
                 template.send_mail(order.id)
+        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=int(more))
         return expired

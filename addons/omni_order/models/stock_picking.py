@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..sourcing import LogEntry
 
@@ -125,25 +126,41 @@ class StockPicking(models.Model):
                 scrap.do_scrap()
 
     @api.model
-    def _cron_omni_reroute_late(self):
-        """Pickings a node did not start within its time limit are re-routed."""
+    def _cron_omni_reroute_late(self, batch_size=100):
+        """Pickings a node did not start within its time limit are re-routed.
+
+        Idempotent: a re-routed picking is cancelled and its replacement is new, so a second
+        run finds nothing. Batched: one search over every node (no query per node), at most
+        ``batch_size`` pickings per run; the cron is told what remains and runs again.
+        """
         reason = self.env.ref("omni_order.reject_reason_timeout", False)
         nodes = self.env["omni.fulfilment.node"].search(
             [("start_limit_hours", ">", 0), ("kind", "!=", "supplier")]
         )
-        late = self.browse()
+        if not nodes:
+            return self.browse()
         now = fields.Datetime.now()
-        for node in nodes:
-            limit = now - timedelta(hours=node.start_limit_hours)
-            pickings = self.search(
+        per_node = [
+            [
+                ("picking_type_id", "=", node.warehouse_id.out_type_id.id),
+                ("create_date", "<", now - timedelta(hours=node.start_limit_hours)),
+            ]
+            for node in nodes
+        ]
+        domain = expression.AND(
+            [
                 [
-                    ("picking_type_id", "=", node.warehouse_id.out_type_id.id),
                     ("state", "in", ("confirmed", "waiting", "assigned")),
                     ("sale_id.omni_sourcing_state", "!=", "none"),
-                    ("create_date", "<", limit),
-                ]
-            )
-            late |= pickings.filtered(lambda p: not any(p.move_ids.mapped("picked")))
+                    "!",
+                    ("move_ids.picked", "=", True),
+                ],
+                expression.OR(per_node),
+            ]
+        )
+        late = self.search(domain, order="id", limit=batch_size + 1)
+        more, late = len(late) > batch_size, late[:batch_size]
         if late:
             late._omni_reject(reason)
+        self.env["ir.cron"]._notify_progress(done=len(late), remaining=int(more))
         return late

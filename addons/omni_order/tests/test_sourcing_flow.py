@@ -106,6 +106,31 @@ class TestSourcingFlow(OmniNetworkCommon):
         self.assertEqual(order.state, "cancel")
         quant = self.env["stock.quant"]._gather(self.product_a, self.wh_muc.lot_stock_id)
         self.assertEqual(sum(quant.mapped("reserved_quantity")), 0)
+        # a second run changes nothing: no order, no second e-mail
+        mails = self.env["mail.mail"].search_count([("res_id", "=", order.id)])
+        messages = len(order.message_ids)
+        self.assertFalse(self.env["sale.order"]._cron_omni_release_reservations())
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(self.env["mail.mail"].search_count([("res_id", "=", order.id)]), mails)
+        self.assertEqual(len(order.message_ids), messages)
+
+    def test_release_cron_is_batched(self):
+        orders = self.env["sale.order"]
+        for _i in range(3):
+            order = self._omni_create_order(
+                [(self.product_a, 1)],
+                omni_mode="reserve",
+                omni_pickup_node_id=self.node_muc.id,
+                partner=self.customer_muc,
+            )
+            order.action_confirm()
+            orders |= order
+        orders.omni_reserved_until = "2000-01-01 00:00:00"
+        Order = self.env["sale.order"]
+        self.assertEqual(Order._cron_omni_release_reservations(batch_size=2), orders[:2])
+        self.assertEqual(Order._cron_omni_release_reservations(batch_size=2), orders[2:])
+        self.assertFalse(Order._cron_omni_release_reservations(batch_size=2))
+        self.assertEqual(set(orders.mapped("state")), {"cancel"})
 
     def test_click_and_reserve_without_stock_is_held(self):
         order = self._omni_create_order(
