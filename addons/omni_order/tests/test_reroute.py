@@ -64,39 +64,6 @@ class TestReroute(OmniNetworkCommon):
             order.picking_ids.filtered(lambda p: p.state != "cancel").picking_type_id.warehouse_id,
             self.wh_dc,
         )
-        # a second run changes nothing
-        state = self._omni_cron_state(order)
-        self.assertFalse(self.env["stock.picking"]._cron_omni_reroute_late())
-        self.assertEqual(self._omni_cron_state(order), state)
-
-    def _omni_cron_state(self, order):
-        self.env.flush_all()
-        return (
-            [(p.id, p.state, p.picking_type_id.id) for p in order.picking_ids.sorted("id")],
-            order.omni_decision_ids.ids,
-            [(a.id, a.state) for a in order.omni_assignment_ids],
-            self.env["omni.stock.block"].search_count([]),
-            self.env["mail.message"].search_count([("model", "=", "sale.order")]),
-        )
-
-    def test_late_cron_is_batched(self):
-        self.node_muc.start_limit_hours = 2
-        self._omni_stock(self.product_a, self.wh_muc, 2)
-        pickings = self.env["stock.picking"]
-        for _i in range(3):
-            pickings |= self._confirm()[1]
-        self.env.cr.execute(
-            "UPDATE stock_picking SET create_date = now() - interval '3 hours' WHERE id = ANY(%s)",
-            [pickings.ids],
-        )
-        pickings.invalidate_recordset(["create_date"])
-        Picking = self.env["stock.picking"]
-        first = Picking._cron_omni_reroute_late(batch_size=2)
-        self.assertEqual(first, pickings[:2])
-        second = Picking._cron_omni_reroute_late(batch_size=2)
-        self.assertEqual(second, pickings[2:])
-        self.assertFalse(Picking._cron_omni_reroute_late(batch_size=2))
-        self.assertEqual(set(pickings.mapped("state")), {"cancel"})
 
     def test_late_picking_is_rerouted(self):
         self.node_muc.start_limit_hours = 2
@@ -161,36 +128,3 @@ class TestReroute(OmniNetworkCommon):
             order.picking_ids.filtered(lambda p: p.state != "cancel").picking_type_id.warehouse_id,
             self.wh_dc,
         )
-        # a second run changes nothing
-        state = self._omni_cron_state(order)
-        self.assertFalse(self.env["stock.picking"]._cron_omni_reroute_late())
-        self.assertEqual(self._omni_cron_state(order), state)
-
-    def _omni_cron_state(self, order):
-        self.env.flush_all()
-        return (
-            [(p.id, p.state, p.picking_type_id.id) for p in order.picking_ids.sorted("id")],
-            order.omni_decision_ids.ids,
-            [(a.id, a.state) for a in order.omni_assignment_ids],
-            self.env["omni.stock.block"].search_count([]),
-            self.env["mail.message"].search_count([("model", "=", "sale.order")]),
-        )
-
-    def test_late_cron_is_batched(self):
-        self.node_muc.start_limit_hours = 2
-        self._omni_stock(self.product_a, self.wh_muc, 2)
-        pickings = self.env["stock.picking"]
-        for _i in range(3):
-            pickings |= self._confirm()[1]
-        self.env.cr.execute(
-            "UPDATE stock_picking SET create_date = now() - interval '3 hours' WHERE id = ANY(%s)",
-            [pickings.ids],
-        )
-        pickings.invalidate_recordset(["create_date"])
-        Picking = self.env["stock.picking"]
-        first = Picking._cron_omni_reroute_late(batch_size=2)
-        self.assertEqual(first, pickings[:2])
-        second = Picking._cron_omni_reroute_late(batch_size=2)
-        self.assertEqual(second, pickings[2:])
-        self.assertFalse(Picking._cron_omni_reroute_late(batch_size=2))
-        self.assertEqual(set(pickings.mapped("state")), {"cancel"})
