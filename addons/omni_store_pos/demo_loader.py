@@ -14,8 +14,18 @@ def load_store_demo(env):
         return
     warehouse = node.warehouse_id
     company = warehouse.company_id
-    methods = env["pos.payment.method"].search(
-        [("company_id", "=", company.id), ("is_online_payment", "=", False)]
+    # a cash method belongs to one POS only (Odoo's own POS demo may already use the
+    # company's): the Köln POS gets its own cash journal and method, and shares the others
+    methods = (
+        env["pos.payment.method"]
+        .search([("company_id", "=", company.id), ("is_online_payment", "=", False)])
+        .filtered(lambda method: not method.is_cash_count)
+    )
+    cash_journal = env["account.journal"].create(
+        {"name": "Cash Köln", "code": "CSHK", "type": "cash", "company_id": company.id}
+    )
+    methods |= env["pos.payment.method"].create(
+        {"name": "Cash Köln", "journal_id": cash_journal.id, "company_id": company.id}
     )
     team = env["crm.team"].search([("name", "=", "Store POS")], limit=1)
     config = env["pos.config"].create(
