@@ -197,3 +197,33 @@ class OmniLoyaltyCommon(AccountTestInvoicingCommon):
 
 MARCH = date(2024, 3, 1)
 FEBRUARY = date(2024, 2, 1)
+
+
+def create_done_delivery(env, partner):
+    """A validated delivery of one unit to ``partner`` (what asks the customer for a rating)."""
+    product = env["product.product"].create({"name": "P", "type": "consu"})
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    customers = env.ref("stock.stock_location_customers")
+    picking = env["stock.picking"].create(
+        {
+            "partner_id": partner.id,
+            "picking_type_id": warehouse.out_type_id.id,
+            "location_id": warehouse.lot_stock_id.id,
+            "location_dest_id": customers.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": "P",
+                        "product_id": product.id,
+                        "product_uom_qty": 1,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "location_dest_id": customers.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    picking.move_ids.write({"quantity": 1, "picked": True})
+    picking._action_done()
+    return picking

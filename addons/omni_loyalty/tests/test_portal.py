@@ -1,44 +1,17 @@
-from odoo import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from .common import MARCH
+from .common import MARCH, create_done_delivery
 
 
 @tagged("post_install", "-at_install")
 class TestPortal(TransactionCase):
-    """Token and visibility logic behind the portal routes (pytest-odoo skips HttpCase)."""
+    """Token and visibility logic behind the portal routes, without HTTP."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create({"name": "Rater", "is_company": True})
-        product = cls.env["product.product"].create({"name": "P", "type": "consu"})
-        warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.env.company.id)], limit=1
-        )
-        customers = cls.env.ref("stock.stock_location_customers")
-        picking = cls.env["stock.picking"].create(
-            {
-                "partner_id": cls.customer.id,
-                "picking_type_id": warehouse.out_type_id.id,
-                "location_id": warehouse.lot_stock_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "P",
-                            "product_id": product.id,
-                            "product_uom_qty": 1,
-                            "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": customers.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.move_ids.write({"quantity": 1, "picked": True})
-        picking._action_done()
+        picking = create_done_delivery(cls.env, cls.customer)
         cls.picking = picking
         cls.feedback = cls.env["omni.loyalty.feedback"].search([("picking_id", "=", picking.id)])
 
