@@ -26,4 +26,5 @@
     "installable": True,
     "application": True,
     "development_status": "Alpha",
+    "external_dependencies": {"python": ["pydifact", "openpyxl", "lxml"]},
 }
