@@ -156,12 +156,13 @@ def parse_partial(data, limit=MAX_PAYLOAD_BYTES, **options):
     """(good orders, [IntakeError per rejected order]); file-level problems still raise."""
     check_size(data, limit)
     rows = _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
+    rows = ((number, cells) for number, cells in rows if any(_str(c) for c in cells))
     columns = _columns(rows)
     return _orders(rows, columns)
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading rows: [(line number, [cells])], header first
+# Reading rows: (line number, [cells]) one by one (streamed), header first
 # ---------------------------------------------------------------------------------------------
 def _decode(data):
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -189,17 +190,16 @@ def _csv_rows(data):
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows, start = [], 1
+    start = 1
     try:
         for cells in reader:
-            rows.append((start, cells))
+            yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
         raise IntakeError(
             _lt("The CSV file cannot be read: %(detail)s", detail=str(exc)),
             location=f"line {start}",
         ) from exc
-    return rows
 
 
 def _xlsx_rows(data):
@@ -225,19 +225,18 @@ def _xlsx_rows(data):
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [
-            (number, ["" if cell is None else cell for cell in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), 1)
-        ]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            yield number, ["" if cell is None else cell for cell in values]
     finally:
         workbook.close()
 
 
 def _columns(rows):
-    rows[:] = [(number, cells) for number, cells in rows if any(_str(c) for c in cells)]
-    if not rows:
+    """The column index of each field, from the first non-empty row (consumed)."""
+    first = next(rows, None)
+    if first is None:
         raise IntakeError(_lt("The file holds no header line and no rows."), location="line 1")
-    number, header = rows[0]
+    number, header = first
     columns = {}
     for index, title in enumerate(header):
         field = ALIASES.get(_key(title))
@@ -427,7 +426,7 @@ def _header(values, loc, ref, index):
 
 def _orders(rows, columns):
     orders, errors, first_line, positions = {}, {}, {}, {}
-    for number, cells in rows[1:]:
+    for number, cells in rows:
         loc = f"line {number}"
         values = _row_values(cells, columns)
         ref = _str(values.get("order_ref"))
