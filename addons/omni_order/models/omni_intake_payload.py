@@ -108,14 +108,15 @@ class OmniIntakePayload(models.Model):
 
         :return: the payload (``payload.intake_ids`` hold the per-order results)
         """
-        fmt = fmt or formats.detect(data, filename)
+        if fmt is None:
+            fmt = formats.detect(data, filename)
         company = channel.company_id or self.env.company
         payload = self.create(
             {
                 "channel_id": channel.id,
                 "company_id": company.id,
                 "source": source,
-                "format": fmt,
+                "format": fmt or False,
                 "filename": filename,
                 "size": len(data or b""),
             }
@@ -230,8 +231,11 @@ class OmniIntakePayload(models.Model):
             if formats.detect_name(attachment.fname):
                 data, filename = content, attachment.fname
                 break
+        fmt = formats.detect_name(filename)
         if data is None:
             body = tools.html2plaintext(msg_dict.get("body") or "").strip()
             data, filename = body.encode(), None
-        payload = self.sudo()._omni_receive(channel, data, "email", filename=filename)
-        return payload.id
+            # a body is read as JSON or EDIFACT, never guessed to be a CSV table
+            fmt = formats.detect(data) if formats.detect(data) != "csv" else False
+        payload = self.sudo()._omni_receive(channel, data, "email", fmt=fmt, filename=filename)
+        return self.browse(payload.id)
