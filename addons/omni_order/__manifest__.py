@@ -20,6 +20,7 @@
         "views/omni_sourcing_rule_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/omni_intake_views.xml",
         "views/omni_order_menus.xml",
     ],
     "demo": ["demo/omni_order_demo.xml"],

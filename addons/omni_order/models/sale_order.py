@@ -51,6 +51,9 @@ class SaleOrder(models.Model):
     )
     omni_reserved_until = fields.Datetime(copy=False, readonly=True)
     omni_pickup_ready = fields.Boolean(string="Ready for Pickup", copy=False, readonly=True)
+    omni_intake_id = fields.Many2one(
+        "omni.intake", string="Intake", copy=False, readonly=True, index="btree_not_null"
+    )
 
     # === COMPUTE METHODS === #
 

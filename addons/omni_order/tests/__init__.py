@@ -7,3 +7,8 @@ from . import test_availability_http
 from . import test_click_collect
 from . import test_concurrency
 from . import test_intake_formats
+from . import test_intake_flow
+from . import test_intake_rest
+from . import test_intake_access
+from . import test_intake_concurrency
+from . import test_intake_mail

@@ -1,1 +1,3 @@
 from . import stock_picking_omni_reject
+from . import omni_intake_payload_import
+from . import omni_intake_map_product
