@@ -18,3 +18,6 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import stock_quant
+from . import omni_sla_policy
+from . import omni_order_timeline_report
+from . import account_move

@@ -6,3 +6,5 @@ from . import test_shadow_api
 from . import test_availability_http
 from . import test_click_collect
 from . import test_concurrency
+from . import test_sla
+from . import test_dashboard
