@@ -12,3 +12,5 @@ from . import test_intake_rest
 from . import test_intake_access
 from . import test_intake_concurrency
 from . import test_intake_mail
+from . import test_sla
+from . import test_dashboard

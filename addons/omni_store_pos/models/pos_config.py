@@ -219,8 +219,12 @@ class PosConfig(models.Model):
                 refused[line] = refused.get(line, 0.0) + rest
         if not taken:
             raise UserError(self.env._("Hand over at least one item, or cancel the order."))
+        # picked_up is written below, with what was taken and refused
         picking.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=picking.ids, skip_sms=True
+            skip_backorder=True,
+            picking_ids_not_to_backorder=picking.ids,
+            skip_sms=True,
+            omni_timeline_skip=("picked_up",),
         ).button_validate()
         paid = order._omni_paid_online()
         pos_order = refund = self.env["pos.order"]
@@ -460,7 +464,8 @@ class PosConfig(models.Model):
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
             move.picked = True
-        picking.with_context(skip_sms=True)._action_done()
+        # returned is written below, with the store and the reasons
+        picking.with_context(skip_sms=True, omni_timeline_skip=("returned",))._action_done()
         quantities = {line: qty for line, (qty, _r) in wanted.items()}
         pos_order = refund_move = self.env["pos.order"]
         if refund == "pos":
@@ -656,8 +661,9 @@ class PosConfig(models.Model):
             order._omni_timeline("packed", note=picking.name, document=picking)
             order._omni_check_pickup_ready()
             return result
-        picking.with_context(skip_sms=True).button_validate()
+        # packed first: validating ships it (omni_order writes shipped, or the carrier)
         order._omni_timeline("packed", note=picking.name, document=picking)
+        picking.with_context(skip_sms=True).button_validate()
         shipment = picking.omni_shipment_ids.filtered(lambda s: s.kind == "outbound")[:1]
         if shipment:
             result["label"] = {"shipment": shipment.name, "state": shipment.state}
