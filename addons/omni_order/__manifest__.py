@@ -21,6 +21,7 @@
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/omni_order_menus.xml",
+        "wizards/sale_order_omni_cs_views.xml",
     ],
     "demo": ["demo/omni_order_demo.xml"],
     "installable": True,

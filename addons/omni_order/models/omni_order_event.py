@@ -21,6 +21,7 @@ TIMELINE_STEPS = [
     ("paid", "Paid"),
     ("returned", "Returned"),
     ("cancelled", "Cancelled"),
+    ("changed", "Changed by customer service"),
 ]
 
 

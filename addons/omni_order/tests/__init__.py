@@ -6,3 +6,4 @@ from . import test_shadow_api
 from . import test_availability_http
 from . import test_click_collect
 from . import test_concurrency
+from . import test_cs_actions
