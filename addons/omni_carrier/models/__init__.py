@@ -7,3 +7,4 @@ from . import omni_carrier_call
 from . import delivery_carrier
 from . import stock_picking
 from . import sale_order
+from . import sale_order_cs
