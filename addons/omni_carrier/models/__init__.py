@@ -7,4 +7,3 @@ from . import omni_carrier_call
 from . import delivery_carrier
 from . import stock_picking
 from . import sale_order
-from . import sale_order_cs

@@ -180,147 +180,137 @@ def plan_cancel(order, cancel):
     if _order_refusals(plan, order):
         return plan
     pickings = {p.id: p for p in order.pickings}
-    lines = {line.id: line for line in order.lines}
-    moves_left = {}  # picking id -> remaining live qty after the plan
-    for picking_id in pickings:
-        moves_left[picking_id] = 0.0
+    moves_left = {pid: 0.0 for pid in pickings}  # live quantity per transfer after the plan
     for line in order.lines:
         for move in line.moves:
             if move.state not in ("done", "cancel") and move.picking_id in moves_left:
                 moves_left[move.picking_id] += move.qty
     touched = set()
     credit = 0.0
-    remaining_total = 0.0
     line_effects = []
     for line in order.lines:
         qty = cancel.get(line.id, 0.0)
-        new_qty = line.qty - qty
-        remaining_total += max(new_qty, 0.0) * line.unit_total
         if qty <= ROUND:
             continue
-        if qty > line.qty + ROUND:
-            plan.refuse("qty_too_high", line=line.name, qty=qty, ordered=line.qty)
+        if not _cancel_line(plan, line, qty, pickings, moves_left, touched):
             continue
-        free = [
-            m
-            for m in line.moves
-            if m.state not in ("done", "cancel")
-            and not m.picked
-            and not pickings.get(m.picking_id, PickingInfo(0, "", "", started=True)).started
-        ]
-        free_qty = sum(m.qty for m in free)
-        draft_po = [
-            pol
-            for pol in line.purchase_lines
-            if pol.order_state in ("draft", "sent", "to approve") and pol.qty > ROUND
-        ]
-        po_qty = sum(pol.qty for pol in draft_po)
-        if qty > free_qty + po_qty + ROUND:
-            busy = [
-                pickings[m.picking_id].name
-                for m in line.moves
-                if m.picking_id in pickings and m not in free and m.state != "cancel"
-            ]
-            plan.refuse(
-                "qty_not_free",
-                line=line.name,
-                qty=qty,
-                free=free_qty + po_qty,
-                delivered=line.qty_delivered,
-                pickings=", ".join(sorted(set(busy))),
-            )
-            continue
-        left = qty
-        po_lines = {pol.id: pol for pol in line.purchase_lines}
-        for move in sorted(free, key=lambda m: -m.id):
-            if left <= ROUND:
-                break
-            take = min(move.qty, left)
-            left -= take
-            picking = pickings.get(move.picking_id)
-            name = f"{picking.name if picking else ''}: {line.name}"
-            touched.add(move.picking_id)
-            moves_left[move.picking_id] = moves_left.get(move.picking_id, 0.0) - take
-            if move.qty - take <= ROUND:
-                plan.add(MOVE_CANCEL, "stock.move", move.id, name, move.qty, 0.0)
-            else:
-                plan.add(MOVE_REDUCE, "stock.move", move.id, name, move.qty, move.qty - take)
-            pol = po_lines.get(move.purchase_line_id)
-            if pol:
-                plan.add(
-                    PO_LINE_REDUCE,
-                    "purchase.order.line",
-                    pol.id,
-                    f"{pol.order_name}: {line.name}",
-                    pol.qty,
-                    max(pol.qty - take, pol.qty_received),
-                )
-                plan.add(
-                    PO_NOTIFY,
-                    "purchase.order",
-                    pol.order_id,
-                    pol.order_name,
-                    pol.qty,
-                    pol.qty - take,
-                )
-        for pol in draft_po:
-            if left <= ROUND:
-                break
-            take = min(pol.qty, left)
-            left -= take
-            plan.add(
-                PO_LINE_REDUCE,
-                "purchase.order.line",
-                pol.id,
-                f"{pol.order_name}: {line.name}",
-                pol.qty,
-                pol.qty - take,
-            )
-            if pol.order_open_qty - take <= ROUND:
-                plan.add(PO_CANCEL, "purchase.order", pol.order_id, pol.order_name)
-        line_effects.append((line, qty, new_qty))
-        if line.qty_invoiced > new_qty + ROUND:
-            credit_qty = min(line.qty_invoiced - new_qty, qty)
+        line_effects.append((line, qty, line.qty - qty))
+        if line.qty_invoiced > line.qty - qty + ROUND:
+            credit_qty = min(line.qty_invoiced - (line.qty - qty), qty)
             amount = credit_qty * line.unit_total
             credit += amount
             plan.add(CREDIT_NOTE, "sale.order.line", line.id, line.name, credit_qty, 0.0, amount)
+    if not plan.refusals and not line_effects:
+        plan.refuse("nothing_to_cancel", order=order.name)
     if plan.refusals:
         plan.effects = []
         return plan
-    if not line_effects:
-        plan.refuse("nothing_to_cancel", order=order.name)
-        return plan
     cancelled_pickings = {pid for pid in touched if moves_left.get(pid, 0.0) <= ROUND}
     _label_effects(plan, order.pickings, cancelled_pickings, touched - cancelled_pickings)
-    everything = all(new_qty <= ROUND for line, _qty, new_qty in line_effects) and len(
-        line_effects
-    ) == len([ln for ln in order.lines if ln.qty > ROUND])
-    if everything and not any(ln.qty_delivered > ROUND for ln in lines.values()):
-        plan.add(ORDER_CANCEL, "sale.order", order.id, order.name, order.amount_total, 0.0)
-    else:
-        for line, qty, new_qty in line_effects:
-            plan.add(
-                LINE_REDUCE,
-                "sale.order.line",
-                line.id,
-                line.name,
-                line.qty,
-                new_qty,
-                -qty * line.unit_total,
-            )
-    plan.total_after = remaining_total if not everything else 0.0
+    _order_effects(plan, order, cancel, line_effects)
     if credit > ROUND:
-        if not order.can_invoice:
-            plan.refuse("needs_invoicing_rights", order=order.name, amount=round(credit, 2))
-            plan.effects = []
-            return plan
-        plan.credit = credit
-        owed_after = order.invoiced - credit
-        refund = min(credit, max(order.paid - max(owed_after, 0.0), 0.0))
-        if refund > 0.005:
-            plan.refund = refund
-            plan.add(REFUND, "sale.order", order.id, order.name, amount=refund)
+        _money_effects(plan, order, credit)
     return plan
+
+
+def _cancel_line(plan, line, qty, pickings, moves_left, touched):
+    """Effects on the moves and drop-ship purchase lines of one line; False when refused."""
+    if qty > line.qty + ROUND:
+        plan.refuse("qty_too_high", line=line.name, qty=qty, ordered=line.qty)
+        return False
+
+    def free_move(move):
+        picking = pickings.get(move.picking_id)
+        return (
+            move.state not in ("done", "cancel")
+            and not move.picked
+            and not (picking and picking.started)
+        )
+
+    free = [m for m in line.moves if free_move(m)]
+    draft_po = [
+        pol
+        for pol in line.purchase_lines
+        if pol.order_state in ("draft", "sent", "to approve") and pol.qty > ROUND
+    ]
+    free_qty = sum(m.qty for m in free) + sum(pol.qty for pol in draft_po)
+    if qty > free_qty + ROUND:
+        busy = {
+            pickings[m.picking_id].name
+            for m in line.moves
+            if m.picking_id in pickings and m not in free and m.state != "cancel"
+        }
+        plan.refuse(
+            "qty_not_free",
+            line=line.name,
+            qty=qty,
+            free=free_qty,
+            delivered=line.qty_delivered,
+            pickings=", ".join(sorted(busy)) or "-",
+        )
+        return False
+    left = qty
+    po_lines = {pol.id: pol for pol in line.purchase_lines}
+    for move in sorted(free, key=lambda m: -m.id):
+        if left <= ROUND:
+            break
+        take = min(move.qty, left)
+        left -= take
+        picking = pickings.get(move.picking_id)
+        name = f"{picking.name if picking else ''}: {line.name}"
+        touched.add(move.picking_id)
+        moves_left[move.picking_id] = moves_left.get(move.picking_id, 0.0) - take
+        kind = MOVE_CANCEL if move.qty - take <= ROUND else MOVE_REDUCE
+        plan.add(kind, "stock.move", move.id, name, move.qty, move.qty - take)
+        pol = po_lines.get(move.purchase_line_id)
+        if pol:
+            after = max(pol.qty - take, pol.qty_received)
+            pol_name = f"{pol.order_name}: {line.name}"
+            plan.add(PO_LINE_REDUCE, "purchase.order.line", pol.id, pol_name, pol.qty, after)
+            plan.add(PO_NOTIFY, "purchase.order", pol.order_id, pol.order_name, pol.qty, after)
+    for pol in draft_po:
+        if left <= ROUND:
+            break
+        take = min(pol.qty, left)
+        left -= take
+        pol_name = f"{pol.order_name}: {line.name}"
+        plan.add(PO_LINE_REDUCE, "purchase.order.line", pol.id, pol_name, pol.qty, pol.qty - take)
+        if pol.order_open_qty - take <= ROUND:
+            plan.add(PO_CANCEL, "purchase.order", pol.order_id, pol.order_name)
+    return True
+
+
+def _order_effects(plan, order, cancel, line_effects):
+    """The whole order is cancelled when nothing is left and nothing was delivered; else
+    each line's ordered quantity goes down."""
+    everything = all(
+        line.qty - cancel.get(line.id, 0.0) <= ROUND for line in order.lines
+    ) and not any(line.qty_delivered > ROUND for line in order.lines)
+    if everything:
+        plan.add(ORDER_CANCEL, "sale.order", order.id, order.name, order.amount_total, 0.0)
+        plan.total_after = 0.0
+        return
+    for line, qty, new_qty in line_effects:
+        amount = -qty * line.unit_total
+        plan.add(LINE_REDUCE, "sale.order.line", line.id, line.name, line.qty, new_qty, amount)
+    plan.total_after = sum(
+        max(line.qty - cancel.get(line.id, 0.0), 0.0) * line.unit_total for line in order.lines
+    )
+
+
+def _money_effects(plan, order, credit):
+    """Credit what was invoiced and is cancelled; pay back what the customer paid beyond
+    what they still owe. Only users with invoicing rights may."""
+    if not order.can_invoice:
+        plan.refuse("needs_invoicing_rights", order=order.name, amount=round(credit, 2))
+        plan.effects = []
+        return
+    plan.credit = credit
+    owed_after = order.invoiced - credit
+    refund = min(credit, max(order.paid - max(owed_after, 0.0), 0.0))
+    if refund > 0.005:
+        plan.refund = refund
+        plan.add(REFUND, "sale.order", order.id, order.name, amount=refund)
 
 
 def _route_refusals(plan, order, routing):

@@ -18,4 +18,3 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import stock_quant
-from . import sale_order_cs

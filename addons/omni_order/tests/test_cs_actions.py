@@ -120,7 +120,9 @@ class TestCsActions(OmniNetworkCommon):
         self._omni_stock(self.product_a, self.wh_dc, 10)
         order = self._order([(self.product_a, 2)])
         picking = self._out(order)
-        wizard = self._cancel_wizard(order, {self.product_a: 2})
+        wizard = self._wizard(order, "cancel")
+        wizard.action_cancel_all()
+        self.assertEqual(wizard.line_ids.cancel_qty, 2)
         wizard.action_preview()
         self.assertTrue(self._effects(wizard, planner.ORDER_CANCEL))
         self.assertEqual(wizard.plan["total_after"], 0.0)
@@ -289,11 +291,11 @@ class TestCsActions(OmniNetworkCommon):
         wizard.action_preview()
 
         def broken(self, void_pickings, renew_pickings):
-            raise UserError("carrier is down")
+            raise ValueError("carrier is down")
 
         # assertRaises (not ...Regex) runs the call in a savepoint like a request transaction
-        with self.assertRaises(UserError) as caught:
-            with patch.object(type(order), "_omni_cs_apply_labels", broken):
+        with self.assertRaises(ValueError) as caught:
+            with patch.object(type(wizard), "_omni_apply_labels", broken):
                 wizard.action_apply()
         self.assertEqual(str(caught.exception), "carrier is down")
         # the move was reduced before the labels step: that too is undone
@@ -427,9 +429,11 @@ class TestCsActions(OmniNetworkCommon):
             self.env["sale.order.omni.cs"].with_user(portal).create(
                 {"order_id": order.id, "action": "cancel"}
             )
-        action = order.with_user(salesman).action_omni_cs()
-        form = Form(self.env[action["res_model"]].with_user(salesman).with_context(
-            action["context"]))  # fmt: skip
+        form = Form(
+            self.env["sale.order.omni.cs"]
+            .with_user(salesman)
+            .with_context(default_order_id=order.id, default_action="cancel")
+        )
         with form.line_ids.edit(0) as line:
             line.cancel_qty = 1
         wizard = form.save()

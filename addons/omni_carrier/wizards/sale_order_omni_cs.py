@@ -3,13 +3,13 @@ from odoo import models
 from odoo.addons.omni_order.cs import LabelInfo
 
 
-class SaleOrder(models.Model):
+class SaleOrderOmniCs(models.TransientModel):
     """Customer-service actions of omni_order reach the carrier labels here."""
 
-    _inherit = "sale.order"
+    _inherit = "sale.order.omni.cs"
 
-    def _omni_cs_labels(self, pickings):
-        labels = super()._omni_cs_labels(pickings)
+    def _omni_labels(self, pickings):
+        labels = super()._omni_labels(pickings)
         shipments = pickings.sudo().omni_shipment_ids.filtered(
             lambda s: s.kind == "outbound" and s.state in ("queued", "done")
         )
@@ -19,11 +19,11 @@ class SaleOrder(models.Model):
             )
         return labels
 
-    def _omni_cs_apply_labels(self, void_pickings, renew_pickings):
+    def _omni_apply_labels(self, void_pickings, renew_pickings):
         """Void through the shipment's own void (DHL: a cancel job; DPD, Hermes: locally);
         a label not bought yet is dropped before its job runs. A transfer that stays gets a
         new label (``action_omni_relabel``)."""
-        res = super()._omni_cs_apply_labels(void_pickings, renew_pickings)
+        res = super()._omni_apply_labels(void_pickings, renew_pickings)
         shipments = void_pickings.sudo().omni_shipment_ids.filtered(lambda s: s.kind == "outbound")
         shipments.filtered(lambda s: s.state == "queued").write({"state": "voided"})
         shipments.filtered(lambda s: s.state == "done")._omni_void()
