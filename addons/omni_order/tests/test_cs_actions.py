@@ -1,8 +1,9 @@
+from dataclasses import replace
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..cs import planner
 from .common import OmniNetworkCommon
@@ -447,3 +448,67 @@ class TestCsActions(OmniNetworkCommon):
         wizard.action_preview()
         self.assertFalse(wizard.can_apply)
         self.assertIn("needs invoicing rights", wizard.refusal)
+
+
+@tagged("post_install", "-at_install")
+class TestCsPlanner(BaseCase):
+    """The planner alone: plain data in, plain plan out (no ORM)."""
+
+    def _order(self, **vals):
+        line = planner.LineInfo(
+            id=1,
+            name="Shirt",
+            qty=3.0,
+            unit_total=10.0,
+            moves=(
+                planner.MoveInfo(id=11, picking_id=101, qty=1.0, state="assigned"),
+                planner.MoveInfo(id=12, picking_id=102, qty=2.0, state="assigned"),
+            ),
+        )
+        pickings = (
+            planner.PickingInfo(
+                id=101, name="OUT/1", state="assigned", labels=(planner.LabelInfo(1, "L1"),)
+            ),
+            planner.PickingInfo(
+                id=102, name="OUT/2", state="assigned", labels=(planner.LabelInfo(2, "L2"),)
+            ),
+        )
+        values = dict(
+            id=7, name="S007", state="sale", amount_total=30.0, lines=(line,), pickings=pickings
+        )
+        values.update(vals)
+        return planner.OrderInfo(**values)
+
+    def test_latest_transfer_first_and_labels(self):
+        plan = planner.plan_cancel(self._order(), {1: 2.0})
+        self.assertTrue(plan.ok)
+        kinds = [(e["kind"], e["id"]) for e in plan.effects]
+        self.assertIn(("move_cancel", 12), kinds)
+        self.assertNotIn(("move_reduce", 11), kinds)
+        self.assertIn(("label_void", 102), kinds)
+        self.assertNotIn(("label_void", 101), kinds)
+        self.assertEqual(plan.total_after, 10.0)
+
+    def test_partial_refund_when_partly_paid(self):
+        order = self._order(invoiced=30.0, paid=25.0)
+        order = replace(order, lines=(replace(order.lines[0], qty_invoiced=3.0),))
+        plan = planner.plan_cancel(order, {1: 1.0})
+        # 10 credited; the customer still owes 20 and paid 25: 5 go back
+        self.assertEqual((plan.credit, plan.refund), (10.0, 5.0))
+
+    def test_refusals(self):
+        started = self._order(
+            pickings=(
+                planner.PickingInfo(id=101, name="OUT/1", state="assigned", started=True),
+                planner.PickingInfo(id=102, name="OUT/2", state="assigned", started=True),
+            )
+        )
+        plan = planner.plan_cancel(started, {1: 1.0})
+        self.assertEqual(plan.refusals[0][0], "qty_not_free")
+        self.assertFalse(plan.effects)
+        plan = planner.plan_cancel(self._order(state="cancel"), {1: 1.0})
+        self.assertEqual(plan.refusals, [("order_cancelled", {"order": "S007"})])
+        plan = planner.plan_cancel(self._order(), {1: 4.0})
+        self.assertEqual(plan.refusals[0][0], "qty_too_high")
+        plan = planner.plan_cancel(self._order(can_invoice=False, invoiced=30.0), {})
+        self.assertEqual(plan.refusals[0][0], "nothing_to_cancel")
