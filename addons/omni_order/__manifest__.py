@@ -26,6 +26,7 @@
         "views/omni_sla_policy_views.xml",
         "views/omni_order_timeline_report_views.xml",
         "views/omni_order_dashboard_menus.xml",
+        "wizards/sale_order_omni_cs_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["omni_order/static/src/dashboard/**/*"],

@@ -22,6 +22,7 @@ TIMELINE_STEPS = [
     ("paid", "Paid"),
     ("returned", "Returned"),
     ("cancelled", "Cancelled"),
+    ("changed", "Changed by customer service"),
 ]
 # How far an order has come in its fulfilment: a step "reaches" every step of lower or equal
 # rank (delivered reaches shipped). Invoiced and paid are not fulfilment steps (a web order is
