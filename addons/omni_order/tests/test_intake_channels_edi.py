@@ -163,3 +163,35 @@ class TestIntakeChannelsEdi(OmniIntakeCommon):
         # the same file again: no second order
         again = self._receive_file(data, "bestellung_nord.csv", channel=self.channel)
         self.assertEqual(again.intake_ids.state, "duplicate")
+
+    def test_opentrans_order_and_customer_code_mapping(self):
+        data = (SAMPLES / "opentrans_order.xml").read_bytes()
+        payload = self._receive_file(data, "OT-2026-0815.xml")
+        self.assertRecordValues(payload, [{"state": "parsed", "format": "opentrans"}])
+        intake = payload.intake_ids
+        # line 2 names the product only by the buyer's code SCH-88122: an error, not a guess
+        self.assertRecordValues(intake, [{"state": "error", "unmapped_code": "SCH-88122"}])
+        self.env["omni.intake.map.product"].create(
+            {"intake_id": intake.id, "code": "SCH-88122", "product_id": self.product_b.id}
+        ).action_map()
+        self.assertEqual(intake.state, "done", intake.error)
+        order = intake.sale_order_id
+        self.assertEqual(order.partner_id, self.schaefer)
+        self.assertEqual(order.partner_shipping_id.name, "Filiale Köln-Süd")
+        self.assertEqual(
+            order.order_line.mapped(lambda line: (line.product_id, line.product_uom_qty)),
+            [(self.product_a, 12.0), (self.product_b, 4.0)],
+        )
+
+    def test_opentrans_external_entity_kept_in_error(self):
+        data = (SAMPLES / "opentrans_xxe.xml").read_bytes()
+        payload = self._receive_file(data, "order.xml")
+        self.assertRecordValues(payload, [{"state": "error", "format": "opentrans"}])
+        self.assertEqual(payload.attachment_id.raw, data)
+        self.assertFalse(payload.intake_ids)
+        self.assertEqual(
+            payload.with_context(lang="en_US").error,
+            "line 2: The XML declares a DTD: entity declarations are refused (XXE and "
+            "entity-expansion protection).",
+        )
+        self.assertNotIn("root:", payload.error)
