@@ -196,7 +196,6 @@ def load_demo(env):
     csv_data = "sku;quantity\n" + "".join(
         f"{p.default_code};{rng.randint(2, 30)}\n" for p in furniture
     )
-    import base64
 
     feed = env["omni.supplier.feed"].create(
         {
