@@ -142,6 +142,9 @@ def main(config_path, quick=False):
     channel_id, partner_id, products = _prepare()
     run = uuid.uuid4().hex[:8]
     print(f" {n} orders x {LINES} lines, batches of {BATCH}, database {DB}", flush=True)
+    # warm-up (registry, caches, first requests), not measured
+    _orm(_orders(BATCH, f"WORM{run}"), channel_id, partner_id, products)
+    _rest(_orders(BATCH, f"WAPI{run}"))
     orm_timer, orm_rate = _orm(_orders(n, f"ORM{run}"), channel_id, partner_id, products)
     rest_timer, rest_rate = _rest(_orders(n, f"API{run}"))
     common.report("ORM sale.order.create", f"{orm_rate:.1f}", "orders/s", orm_timer.summary())

@@ -609,9 +609,7 @@ class OmniIntake(models.Model):
         guessed. The order gets the ``validated`` timeline step (``received`` is written by
         ``sale.order.create``)."""
         # the orders are created as any other: with their own chatter and tracking
-        SaleOrder = self.env["sale.order"].with_context(
-            {k: v for k, v in self.env.context.items() if k not in QUIET_CONTEXT}
-        )
+        SaleOrder = self.env["sale.order"].with_context(**dict.fromkeys(QUIET_CONTEXT, False))
         drafts = self._omni_drafts()
         ready = {}
         for channel in {intake.channel_id for intake in drafts}:
