@@ -22,9 +22,22 @@
         "views/stock_picking_views.xml",
         "views/omni_intake_views.xml",
         "views/omni_order_menus.xml",
+        "data/omni_sla_data.xml",
+        "views/omni_sla_policy_views.xml",
+        "views/omni_order_timeline_report_views.xml",
+        "views/omni_order_dashboard_menus.xml",
+        "wizards/sale_order_omni_cs_views.xml",
     ],
-    "demo": ["demo/omni_order_demo.xml"],
+    "assets": {
+        "web.assets_backend": ["omni_order/static/src/dashboard/**/*"],
+        "web.assets_tests": ["omni_order/static/tests/tours/**/*"],
+    },
+    "demo": [
+        "demo/omni_order_demo.xml",
+        "demo/omni_sla_demo.xml",
+    ],
     "installable": True,
     "application": True,
     "development_status": "Alpha",
+    "external_dependencies": {"python": ["pydifact", "openpyxl", "lxml"]},
 }

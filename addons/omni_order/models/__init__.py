@@ -23,3 +23,6 @@ from . import omni_intake_payload
 from . import omni_intake
 from . import omni_intake_attempt
 from . import omni_intake_product_map
+from . import omni_sla_policy
+from . import omni_order_timeline_report
+from . import account_move
