@@ -382,6 +382,51 @@ class TestCsActions(OmniNetworkCommon):
         self.assertEqual(pickups.node_id, self.node_cgn)
         self.assertTrue(order.omni_pickup_ready)
 
+    def _collect_from_berlin(self, qty):
+        self._omni_stock(self.product_d, self.wh_ber, qty)
+        order = self._order(
+            [(self.product_d, qty)],
+            partner=self.customer_cgn,
+            omni_mode="collect",
+            omni_pickup_node_id=self.node_cgn.id,
+        )
+        transfer = order.omni_assignment_ids.filtered(lambda a: a.kind == "transfer").picking_id
+        self.assertEqual(transfer.location_id, self.wh_ber.lot_stock_id)
+        return order, transfer
+
+    def test_collect_cancel_reduces_transfer(self):
+        order, transfer = self._collect_from_berlin(2)
+        pickup = self._out(order)
+        wizard = self._cancel_wizard(order, {self.product_d: 1})
+        wizard.action_preview()
+        self.assertTrue(wizard.can_apply, wizard.refusal)
+        reduced = {e["id"] for e in self._effects(wizard, planner.MOVE_REDUCE)}
+        self.assertEqual(reduced, set((pickup.move_ids | transfer.move_ids).ids))
+        wizard.action_apply()
+        self.assertEqual(pickup.move_ids.product_uom_qty, 1)
+        self.assertEqual(transfer.move_ids.product_uom_qty, 1)
+        self.assertEqual(transfer.move_ids.move_dest_ids, pickup.move_ids)
+
+    def test_switch_collect_to_home(self):
+        order, transfer = self._collect_from_berlin(1)
+        pickup = self._out(order)
+        wizard = self._wizard(order, "mode")
+        self.assertEqual(wizard.omni_mode, "home")
+        wizard.action_preview()
+        self.assertTrue(wizard.can_apply, wizard.refusal)
+        self.assertEqual(
+            [e["id"] for e in self._effects(wizard, planner.TRANSFER_CANCEL)], transfer.ids
+        )
+        self.assertEqual([e["id"] for e in self._effects(wizard, planner.RESOURCE)], pickup.ids)
+        wizard.action_apply()
+        self.assertEqual(order.omni_mode, "home")
+        self.assertEqual((transfer.state, pickup.state), ("cancel", "cancel"))
+        new = self._out(order)
+        self.assertEqual(new.picking_type_id.warehouse_id, self.wh_ber)
+        self.assertEqual(new.move_ids.product_uom_qty, 1)
+        self.assertEqual(new.state, "assigned")
+        self._omni_check_no_overreservation()
+
     # --- resend
 
     def test_resend_last_notification(self):

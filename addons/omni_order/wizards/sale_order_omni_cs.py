@@ -227,6 +227,7 @@ class SaleOrderOmniCs(models.TransientModel):
             cs.planner.CREDIT_NOTE: lambda: _("credit note for %(before)s", **values),
             cs.planner.REFUND: lambda: _("refund paid back to the customer"),
             cs.planner.SHIP_TO: lambda: _("deliver to %(partner)s", **values),
+            cs.planner.TRANSFER_CANCEL: lambda: _("transfer to the pickup store cancelled"),
             cs.planner.RESOURCE: lambda: _(
                 "sourced again: %(nodes_from)s → %(nodes_to)s", **values
             ),
@@ -329,6 +330,18 @@ class SaleOrderOmniCs(models.TransientModel):
                             state=m.state,
                             picked=m.picked,
                             purchase_line_id=m.sudo().purchase_line_id.id,
+                            origins=tuple(
+                                cs.MoveInfo(
+                                    id=o.id,
+                                    picking_id=o.picking_id.id,
+                                    qty=o.product_uom._compute_quantity(
+                                        o.product_uom_qty, line.product_uom
+                                    ),
+                                    state=o.state,
+                                    picked=o.picked,
+                                )
+                                for o in m.move_orig_ids
+                            ),
                         )
                         for m in moves
                     ),
@@ -480,8 +493,9 @@ class SaleOrderOmniCs(models.TransientModel):
 
         for effect in effects.get(cs.planner.MOVE_REDUCE, []):
             move = self.env["stock.move"].browse(effect["id"])
+            line = self.env["sale.order.line"].browse(effect["data"]["line_id"])
             move._do_unreserve()
-            move.product_uom_qty = move.sale_line_id.product_uom._compute_quantity(
+            move.product_uom_qty = line.product_uom._compute_quantity(
                 effect["after"], move.product_uom
             )
             move._action_assign()
@@ -521,6 +535,12 @@ class SaleOrderOmniCs(models.TransientModel):
                     "omni_mode": effect["data"]["mode"],
                     "omni_pickup_node_id": effect["data"]["pickup_id"] or False,
                 }
+            )
+        transfers = records(cs.planner.TRANSFER_CANCEL, "stock.picking")
+        if transfers:
+            transfers.action_cancel()
+            order.omni_assignment_ids.filtered(lambda a: a.picking_id in transfers).write(
+                {"state": "rejected"}
             )
         resource = records(cs.planner.RESOURCE, "stock.picking")
         if resource:
