@@ -98,6 +98,7 @@ class OrderInfo:
     invoiced: float = 0.0  # posted invoices minus posted credit notes (incl. taxes)
     paid: float = 0.0  # what the customer paid on them, net of refunds
     can_invoice: bool = True  # the user may create credit notes and register refunds
+    locked: bool = False
     mode: str = "home"
     pickup: str = ""
     ship_to: int = 0
@@ -154,6 +155,8 @@ def _order_refusals(plan, order):
         plan.refuse("order_cancelled", order=order.name)
     elif order.state not in ("sale",):
         plan.refuse("order_not_confirmed", order=order.name)
+    elif order.locked:
+        plan.refuse("order_locked", order=order.name)
     return bool(plan.refusals)
 
 

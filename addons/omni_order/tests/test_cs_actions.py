@@ -166,6 +166,35 @@ class TestCsActions(OmniNetworkCommon):
         self.assertEqual(line.product_uom_qty, 2)
         self.assertEqual(line.move_ids.filtered(lambda m: m.state != "cancel").product_uom_qty, 2)
 
+    def test_cancel_whole_order_after_payment(self):
+        self._omni_stock(self.product_a, self.wh_dc, 10)
+        order = self._order([(self.product_a, 2)])
+        total = order.amount_total
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        wizard = self._wizard(order, "cancel")
+        wizard.action_cancel_all()
+        wizard.action_preview()
+        self.assertTrue(wizard.can_apply, wizard.refusal)
+        self.assertAlmostEqual(wizard.plan["refund"], total, places=2)
+        wizard.action_apply()
+        self.assertEqual(order.state, "cancel")
+        refund = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertAlmostEqual(refund.amount_total, total, places=2)
+        self.assertIn(refund.payment_state, ("paid", "in_payment"))
+        self.assertEqual(order.order_line.qty_invoiced, 0)
+
+    def test_locked_order_is_refused(self):
+        self._omni_stock(self.product_a, self.wh_dc, 10)
+        order = self._order([(self.product_a, 2)])
+        order.action_lock()
+        wizard = self._cancel_wizard(order, {self.product_a: 1})
+        wizard.action_preview()
+        self.assertIn("is locked", wizard.refusal)
+
     def test_cancel_after_invoice_unpaid_settles_invoice(self):
         self._omni_stock(self.product_a, self.wh_dc, 10)
         order = self._order([(self.product_a, 3)])

@@ -173,6 +173,8 @@ class SaleOrderOmniCs(models.TransientModel):
             return _("%(order)s is cancelled: nothing can be changed any more.", **p)
         if code == "order_not_confirmed":
             return _("%(order)s is not confirmed: change the quotation itself.", **p)
+        if code == "order_locked":
+            return _("%(order)s is locked: unlock it first.", **p)
         if code == "qty_too_high":
             return _("%(line)s: %(qty)s is more than the %(ordered)s ordered.", **p)
         if code == "qty_not_free":
@@ -378,6 +380,7 @@ class SaleOrderOmniCs(models.TransientModel):
             invoiced=invoiced,
             paid=paid,
             can_invoice=self.env.user.has_group("account.group_account_invoice"),
+            locked=order.locked,
             mode=order.omni_mode,
             pickup=order.omni_pickup_node_id.name or "",
             ship_to=order.partner_shipping_id.id,
@@ -520,6 +523,9 @@ class SaleOrderOmniCs(models.TransientModel):
             for e in effects.get(cs.planner.CREDIT_NOTE, [])
         }
         refund_note = self._omni_credit_note(credit) if credit else None
+        # the moves went down first: sale_stock finds the lower ordered quantity procured
+        # already and launches nothing (it would otherwise send a negative procurement to
+        # the order's warehouse, not to the node that ships)
         for effect in effects.get(cs.planner.LINE_REDUCE, []):
             line = self.env["sale.order.line"].browse(effect["id"])
             line.product_uom_qty = effect["after"]
