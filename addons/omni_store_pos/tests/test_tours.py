@@ -45,6 +45,30 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
             }
         ).action_activate()
         cls.main_pos_config.picking_type_id = cls.wh_cgn.pos_type_id
+        # the tours run as store staff of Köln: POS user rights and the store, nothing more
+        cls.store_staff = env["res.users"].create(
+            {
+                "name": "Kim Store",
+                "login": "store_staff",
+                "password": "store_staff",
+                "email": "kim.store@example.com",
+                "groups_id": [
+                    Command.set(
+                        [
+                            env.ref("base.group_user").id,
+                            env.ref("omni_store_pos.group_store_staff").id,
+                        ]
+                    )
+                ],
+                "omni_store_warehouse_ids": [Command.set(cls.wh_cgn.ids)],
+            }
+        )
+        cls.assertFalse(
+            cls,
+            cls.store_staff.has_group("point_of_sale.group_pos_manager")
+            or cls.store_staff.has_group("stock.group_stock_user")
+            or cls.store_staff.has_group("sales_team.group_sale_salesman"),
+        )
         cls.customer = env["res.partner"].create(
             {
                 "name": "Tour Customer",
@@ -84,7 +108,7 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
         order.action_confirm()
         return order
 
-    def _tour_with_screenshots(self, tour, login="pos_admin"):
+    def _tour_with_screenshots(self, tour, login="store_staff"):
         futures = []
         original = ChromeBrowser._handle_console
 
@@ -108,7 +132,7 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
             [(self.jacket, 1), (self.shoe, 1)], "collect", client_order_ref="OMNI TOUR PICKUP"
         )
         picking = order.picking_ids
-        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.main_pos_config.with_user(self.store_staff).open_ui()
         shots = self._tour_with_screenshots("OmniPickupHandoverTour")
         self.assertEqual(shots, ["pickup_screen"])
         self.assertEqual(picking.state, "done")
@@ -116,16 +140,17 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
         self.assertEqual(done.product_id, self.jacket)
         pos_order = self.main_pos_config.current_session_id.order_ids
         self.assertEqual(pos_order.amount_total, 100.0)
+        self.assertEqual(pos_order.user_id, self.store_staff, "handed over by store staff")
         self.assertFalse(pos_order.picking_ids)
         self.assertEqual(order.omni_event_ids.sorted("id")[-1].step, "picked_up")
 
     def test_pickup_handover_in_arabic(self):
         self.env["res.lang"]._activate_lang("ar_001")
-        self.pos_admin.lang = "ar_001"
+        self.store_staff.lang = "ar_001"
         self._order(
             [(self.jacket, 1), (self.shoe, 1)], "collect", client_order_ref="OMNI TOUR PICKUP"
         )
-        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.main_pos_config.with_user(self.store_staff).open_ui()
         english = DESCRIPTION / "pickup_screen.png"
         kept = english.read_bytes() if english.exists() else None
         self.assertEqual(self._tour_with_screenshots("OmniPickupHandoverTour"), ["pickup_screen"])
@@ -142,7 +167,7 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
     def test_store_pick_with_rejection(self):
         ship = self._order([(self.jacket, 1)], "home")
         other = self._order([(self.shoe, 1)], "home")
-        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.main_pos_config.with_user(self.store_staff).open_ui()
         self.assertEqual(self._tour_with_screenshots("OmniStorePickTour"), ["store_orders_screen"])
         self.assertEqual(ship.picking_ids.state, "done")
         self.assertIn(self.node_cgn, other.omni_excluded_node_ids)
@@ -159,7 +184,7 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
         order.picking_ids.button_validate()
         invoice = order._create_invoices()
         invoice.action_post()
-        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.main_pos_config.with_user(self.store_staff).open_ui()
         self.assertEqual(self._tour_with_screenshots("OmniReturnTour"), ["return_screen"])
         self.assertEqual(order.order_line.qty_delivered, 1)
         refund = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
