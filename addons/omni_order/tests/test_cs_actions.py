@@ -491,6 +491,11 @@ class TestCsActions(OmniNetworkCommon):
         self.assertFalse(wizard.can_apply)
         self.assertIn("no customer notification", wizard.refusal)
 
+    def test_order_form_buttons(self):
+        arch = self.env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for label in ("Cancel lines…", "Change address…", "Switch mode…", "Resend notification"):
+            self.assertIn(label, arch)
+
     # --- access
 
     def test_access(self):
