@@ -293,6 +293,16 @@ class TestCsActions(OmniNetworkCommon):
             wizard.action_apply()
         self.assertEqual(order.partner_shipping_id, self.customer_muc)
 
+    def test_refusal_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self._omni_stock(self.product_a, self.wh_dc, 10)
+        order = self._order([(self.product_a, 2)])
+        self._ship(self._out(order))
+        wizard = self._wizard(order, "address", partner_shipping_id=self.customer_cgn.id)
+        wizard = wizard.with_context(lang="de_DE")
+        wizard.action_preview()
+        self.assertIn("ist bereits versandt", wizard.refusal)
+
     def test_refused_when_cancelled(self):
         self._omni_stock(self.product_a, self.wh_dc, 10)
         order = self._order([(self.product_a, 2)])
