@@ -43,7 +43,11 @@ function printReceipt(product) {
 registry.category("web_tour.tours").add("OmniEndlessAisleTour", {
     steps: () =>
         [
-            ...openScreen("Endless aisle"),
+            Chrome.startPoS(),
+            Dialog.confirm(),
+            // from the product screen's actions (also in the menu)
+            { trigger: ".control-buttons .more-btn", run: "click" },
+            { trigger: ".modal .omni-aisle-button", run: "click" },
             { trigger: ".omni-aisle-customer", run: "click" },
             PartnerList.clickPartner("Tour Customer"),
             { trigger: ".omni-aisle-partner:contains(Tour Customer)" },
