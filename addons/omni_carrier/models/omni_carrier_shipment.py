@@ -276,20 +276,20 @@ class OmniCarrierShipment(models.Model):
         self.write({"state": "done", "tracking_ref": tracking, "error_message": False})
         self._omni_close_reconcile_activities()
         reissue = getattr(self.account_id._omni_client(), "can_reissue_documents", False)
+        values = {"ref": self.name, "user": self.env.user.name, "numbers": tracking}
         if reissue:
-            note = _("its label is downloaded from the carrier in the background.")
-        else:
-            note = _("print its label from the carrier portal.")
-        self.picking_id.message_post(
-            body=_(
+            body = _(
                 "Shipment %(ref)s reconciled by %(user)s with tracking number %(numbers)s; "
-                "%(label)s",
-                ref=self.name,
-                user=self.env.user.name,
-                numbers=tracking,
-                label=note,
+                "its label is downloaded from the carrier in the background.",
+                **values,
             )
-        )
+        else:
+            body = _(
+                "Shipment %(ref)s reconciled by %(user)s with tracking number %(numbers)s; "
+                "print its label from the carrier portal.",
+                **values,
+            )
+        self.picking_id.message_post(body=body)
         if self.kind == "outbound":
             self.picking_id.carrier_tracking_ref = tracking
             if self.sale_id:
