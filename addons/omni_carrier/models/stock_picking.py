@@ -63,6 +63,13 @@ class StockPicking(models.Model):
             return None
         return super().send_to_shipper()
 
+    def _omni_carrier_writes_shipped(self):
+        """Omni carriers write ``shipped`` themselves, with the tracking number, once the
+        label exists (omni_order's validation hook must not write it a second time)."""
+        return super()._omni_carrier_writes_shipped() or (
+            self.carrier_id.delivery_type in OMNI_TYPES
+        )
+
     # === ACTIONS === #
 
     def action_omni_request_labels(self):

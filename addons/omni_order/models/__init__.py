@@ -18,3 +18,11 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import stock_quant
+from . import res_partner
+from . import omni_intake_payload
+from . import omni_intake
+from . import omni_intake_attempt
+from . import omni_intake_product_map
+from . import omni_sla_policy
+from . import omni_order_timeline_report
+from . import account_move

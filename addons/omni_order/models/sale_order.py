@@ -4,11 +4,13 @@ from datetime import timedelta
 from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL, float_compare
 
 from ..sourcing import Line, Request, SourcingEngine, zip_centroid
 from .omni_order_event import TIMELINE_STEPS
+from .omni_sla_policy import SLA_STATES
 from .omni_sourcing_decision import DECISION_STATUS
 from .omni_sourcing_rule import FULFILMENT_MODES
 
@@ -21,6 +23,7 @@ class SaleOrder(models.Model):
         TIMELINE_STEPS,
         string="Current Step",
         compute="_compute_omni_step",
+        search="_search_omni_step",
         help="The step of the latest timeline event.",
     )
     omni_step_since = fields.Datetime(string="In Step Since", compute="_compute_omni_step")
@@ -53,6 +56,22 @@ class SaleOrder(models.Model):
     )
     omni_reserved_until = fields.Datetime(copy=False, readonly=True)
     omni_pickup_ready = fields.Boolean(string="Ready for Pickup", copy=False, readonly=True)
+    omni_intake_id = fields.Many2one(
+        "omni.intake", string="Intake", copy=False, readonly=True, index="btree_not_null"
+    )
+    omni_sla_policy_id = fields.Many2one(
+        "omni.sla.policy", string="SLA Policy", copy=False, readonly=True, index="btree_not_null"
+    )
+    omni_sla_deadline = fields.Datetime(string="SLA Deadline", copy=False, readonly=True)
+    omni_sla_state = fields.Selection(
+        SLA_STATES,
+        string="SLA",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Set by the SLA cron from the timeline: on time, nearing the deadline (its "
+        "pickings get priority), breached (flagged, the responsible gets an activity) or met.",
+    )
 
     # === COMPUTE METHODS === #
 
@@ -75,6 +94,27 @@ class SaleOrder(models.Model):
             latest = {oid: (step, date) for oid, step, date in self.env.cr.fetchall()}
         for order in self:
             order.omni_step, order.omni_step_since = latest.get(order.id, (False, False))
+
+    def _search_omni_step(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Operation not supported"))
+        steps = [value] if isinstance(value, str) or not value else list(value)
+        self.env["omni.order.event"].flush_model(["order_id", "step", "date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT order_id FROM (
+                    SELECT DISTINCT ON (order_id) order_id, step
+                      FROM omni_order_event
+                  ORDER BY order_id, date DESC, id DESC) AS cur
+                 WHERE step = ANY(%s)
+                """,
+                [s for s in steps if s],
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = operator in ("=", "in")
+        return [("id", "in" if positive else "not in", ids)]
 
     # === CRUD METHODS === #
 
@@ -100,8 +140,9 @@ class SaleOrder(models.Model):
         return res
 
     def _action_cancel(self):
+        todo = self.filtered(lambda o: o.state != "cancel")
         res = super()._action_cancel()
-        self._omni_timeline("cancelled")
+        todo._omni_timeline("cancelled")
         return res
 
     def action_omni_resource(self):
@@ -129,6 +170,40 @@ class SaleOrder(models.Model):
         return self.env["omni.order.event"]._omni_record(
             self, step, note=note, document=document, date=date
         )
+
+    @api.model
+    def _omni_orders_action(self, domain, name):
+        """A window action on the orders of ``domain`` (dashboard drill-downs)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "sale.order",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    def _omni_sla_notify(self):
+        """One activity per breached order, for the responsible of its SLA policy."""
+        for order in self:
+            policy = order.omni_sla_policy_id
+            if not policy:
+                continue
+            order.activity_schedule(
+                "omni_order.mail_activity_type_sla_breach",
+                date_deadline=fields.Date.context_today(order),
+                summary=self.env._("SLA breached: %(policy)s", policy=policy.name),
+                note=self.env._(
+                    "%(order)s should have reached %(step)s by %(deadline)s.",
+                    order=order.name,
+                    step=dict(policy._fields["to_step"]._description_selection(self.env))[
+                        policy.to_step
+                    ],
+                    deadline=fields.Datetime.to_string(order.omni_sla_deadline),
+                ),
+                user_id=policy._omni_responsible(order).id,
+            )
 
     def _omni_uses_network(self):
         self.ensure_one()
@@ -319,12 +394,14 @@ class SaleOrder(models.Model):
             assignments = order.omni_assignment_ids.filtered(lambda a: a.state != "rejected")
             order._omni_create_transfers(assignments.filtered(lambda a: a.kind == "transfer"))
             order._omni_link_pickings(assignments.filtered(lambda a: not a.picking_id))
-            pickings = assignments.picking_id
-            if pickings:
+            # one event per picking a node got; pickings released before (re-routing
+            # keeps the untouched ones) are not released again (idempotent per document)
+            for picking in assignments.picking_id.sorted("id"):
+                node = assignments.filtered(lambda a, p=picking: a.picking_id == p).node_id[:1]
                 order._omni_timeline(
                     "released",
-                    note=", ".join(sorted(set(pickings.mapped("name")))),
-                    document=pickings[:1],
+                    note=f"{picking.name} → {node.name}" if node else picking.name,
+                    document=picking,
                 )
             if order.omni_mode == "reserve":
                 node = order.omni_pickup_node_id

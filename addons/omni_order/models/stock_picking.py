@@ -25,9 +25,58 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         res = super()._action_done()
+        self._omni_timeline_done()
         orders = self.filtered(lambda p: p.picking_type_code == "internal").sale_id
         orders.filtered(lambda o: o.omni_mode == "collect")._omni_check_pickup_ready()
         return res
+
+    # === TIMELINE === #
+
+    def _omni_timeline_done(self):
+        """Write the step each validated picking makes happen, once per picking.
+
+        A caller that writes the step itself, with more detail (the POS at a handover or a
+        store return), names it in the context key ``omni_timeline_skip``.
+        """
+        skip = set(self.env.context.get("omni_timeline_skip") or ())
+        for picking in self.filtered(lambda p: p.state == "done" and p.sale_id):
+            step = picking._omni_done_step()
+            if not step or step in skip:
+                continue
+            picking.sale_id._omni_timeline(step, note=picking.name, document=picking)
+
+    def _omni_done_step(self):
+        """The timeline step a done picking stands for, or False.
+
+        - a return from the customer: ``returned``;
+        - the delivery to the customer: ``picked_up`` for click & collect / reserve (the
+          handover at the store), else ``shipped`` unless the carrier integration writes
+          that itself when the label exists (``_omni_carrier_writes_shipped``). In a
+          one-step warehouse this one validation is the pick, the pack and the shipping:
+          only ``shipped`` is written, the SLA targets measure up to it;
+        - the pick and pack pickings of a multi-step warehouse: ``picked`` / ``packed``.
+        """
+        self.ensure_one()
+        code = self.picking_type_code
+        if code == "incoming" and self.location_id.usage == "customer":
+            return "returned"
+        if code in ("outgoing", "dropship") and self.location_dest_id.usage == "customer":
+            if self.sale_id.omni_mode in ("collect", "reserve"):
+                return "picked_up"
+            return False if self._omni_carrier_writes_shipped() else "shipped"
+        warehouse = self.picking_type_id.warehouse_id
+        if warehouse and warehouse.delivery_steps != "ship_only":
+            if self.picking_type_id == warehouse.pick_type_id:
+                return "picked"
+            if self.picking_type_id == warehouse.pack_type_id:
+                return "packed"
+        return False
+
+    def _omni_carrier_writes_shipped(self):
+        """Hook: True when a carrier integration writes ``shipped`` for this picking (with
+        the tracking number, once the label exists); omni_carrier overrides it."""
+        self.ensure_one()
+        return False
 
     def action_omni_reject(self):
         return {

@@ -6,3 +6,12 @@ from . import test_shadow_api
 from . import test_availability_http
 from . import test_click_collect
 from . import test_concurrency
+from . import test_intake_formats
+from . import test_intake_flow
+from . import test_intake_rest
+from . import test_intake_access
+from . import test_intake_concurrency
+from . import test_intake_mail
+from . import test_sla
+from . import test_dashboard
+from . import test_cs_actions

@@ -1,3 +1,5 @@
+import json
+
 from odoo.fields import Command
 
 from odoo.addons.sale.tests.common import SaleCommon
@@ -154,3 +156,46 @@ class OmniNetworkCommon(OmniOrderCommon):
             """
         )
         self.assertEqual(env.cr.fetchall(), [], "more reserved than on hand")
+
+
+class OmniIntakeCommon(OmniOrderCommon):
+    """A web shop channel with an API key, a B2B customer with a GLN, products with EANs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.channel = cls.env["crm.team"].create({"name": "Intake Shop"})
+        cls.channel.sudo().omni_api_key = "intake-key-0123456789"
+        cls.product_a.barcode = "4006381333931"
+        cls.product_b.barcode = "4006381333948"
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Kaufhaus Nord GmbH",
+                "omni_gln": "4012345000009",
+                "ref": "K-100",
+                "email": "einkauf@kaufhaus-nord.example",
+                "street": "Mönckebergstraße 1",
+                "zip": "20095",
+                "city": "Hamburg",
+                "country_id": cls.env.ref("base.de").id,
+            }
+        )
+
+    @classmethod
+    def _intake_order(cls, ref, lines=None, **vals):
+        """One order of the JSON schema (readme/USAGE.md)."""
+        return {
+            "external_ref": ref,
+            "partner": {"gln": "4012345000009"},
+            "lines": lines or [{"ean": "4006381333931", "quantity": 2}],
+            **vals,
+        }
+
+    @classmethod
+    def _intake_body(cls, *orders):
+        return json.dumps({"orders": list(orders)}).encode()
+
+    def _receive(self, *orders, channel=None, source="rest"):
+        return self.env["omni.intake.payload"]._omni_receive(
+            channel or self.channel, self._intake_body(*orders), source, fmt="json"
+        )

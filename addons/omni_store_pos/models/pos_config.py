@@ -12,6 +12,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import float_compare, float_is_zero
+from odoo.tools.pdf import merge_pdf
+
+from odoo.addons.omni_carrier.models.delivery_carrier import OMNI_TYPES
 
 
 class PosConfig(models.Model):
@@ -219,8 +222,12 @@ class PosConfig(models.Model):
                 refused[line] = refused.get(line, 0.0) + rest
         if not taken:
             raise UserError(self.env._("Hand over at least one item, or cancel the order."))
+        # picked_up is written below, with what was taken and refused
         picking.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=picking.ids, skip_sms=True
+            skip_backorder=True,
+            picking_ids_not_to_backorder=picking.ids,
+            skip_sms=True,
+            omni_timeline_skip=("picked_up",),
         ).button_validate()
         paid = order._omni_paid_online()
         pos_order = refund = self.env["pos.order"]
@@ -460,7 +467,8 @@ class PosConfig(models.Model):
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
             move.picked = True
-        picking.with_context(skip_sms=True)._action_done()
+        # returned is written below, with the store and the reasons
+        picking.with_context(skip_sms=True, omni_timeline_skip=("returned",))._action_done()
         quantities = {line: qty for line, (qty, _r) in wanted.items()}
         pos_order = refund_move = self.env["pos.order"]
         if refund == "pos":
@@ -550,7 +558,41 @@ class PosConfig(models.Model):
         return {
             "tasks": result,
             "reasons": self.env["omni.reject.reason"].search_read([], ["name"]),
+            "packed": self._omni_packed_shipments(warehouse),
         }
+
+    @api.model
+    def _omni_packed_shipments(self, warehouse):
+        """Ship-from-store transfers packed in the last day: their label can be (re)printed."""
+        pickings = (
+            self.env["stock.picking"]
+            .sudo()
+            .search(
+                [
+                    ("picking_type_id", "=", warehouse.out_type_id.id),
+                    ("state", "=", "done"),
+                    ("sale_id", "!=", False),
+                    ("sale_id.omni_mode", "not in", ("collect", "reserve")),
+                    ("date_done", ">=", fields.Datetime.subtract(fields.Datetime.now(), days=1)),
+                ],
+                order="date_done desc, id desc",
+                limit=20,
+            )
+        )
+        return [
+            {
+                "id": picking.id,
+                "name": picking.name,
+                "order": picking.sale_id.name,
+                "partner": picking.partner_id.name or "",
+                "carrier": picking.carrier_id.name or "",
+                "label": picking.omni_shipment_ids.filtered(lambda s: s.kind == "outbound")[
+                    :1
+                ].state
+                or "",
+            }
+            for picking in pickings
+        ]
 
     @api.model
     def _omni_task_lines(self, picking):
@@ -656,21 +698,37 @@ class PosConfig(models.Model):
             order._omni_timeline("packed", note=picking.name, document=picking)
             order._omni_check_pickup_ready()
             return result
-        picking.with_context(skip_sms=True).button_validate()
+        # packed first: validating ships it (omni_order writes shipped, or the carrier)
         order._omni_timeline("packed", note=picking.name, document=picking)
+        picking.with_context(skip_sms=True).button_validate()
         shipment = picking.omni_shipment_ids.filtered(lambda s: s.kind == "outbound")[:1]
         if shipment:
             result["label"] = {"shipment": shipment.name, "state": shipment.state}
         return result
 
     def omni_task_label(self, picking_id):
-        """The carrier label of a packed ship-from-store picking, once the carrier answered."""
+        """The carrier label of a packed ship-from-store picking, through omni_carrier's
+        shipment flow: requested once (the outbox row and its queue job), printable once
+        the carrier answered.
+
+        :return: ``_omni_label_info`` of the picking's shipment
+        """
         _config, warehouse, _node = self._omni_store()
         picking = self.env["stock.picking"].sudo().browse(int(picking_id)).exists()
         if not picking or picking.picking_type_id != warehouse.out_type_id:
             raise AccessError(self.env._("This task is not one of this store."))
-        action = picking.action_omni_print_labels()
-        return action.get("url")
+        if not self._omni_has_carrier(picking):
+            return self._omni_label_info(picking, self.env["omni.carrier.shipment"])
+        if picking.state != "done":
+            raise UserError(
+                self.env._("Pack %(picking)s before printing its label.", picking=picking.name)
+            )
+        shipment = picking.omni_shipment_ids.filtered(
+            lambda s: s.kind == "outbound" and s.state not in ("voiding", "voided")
+        )[:1]
+        if not shipment:
+            shipment = picking._omni_request_shipment()[:1]
+        return self._omni_label_info(picking, shipment)
 
     def omni_task_reject(self, picking_id, reason_id):
         """Cannot fulfil: the remaining quantity goes back to Omni's re-routing."""
@@ -715,9 +773,16 @@ class PosConfig(models.Model):
                 {
                     "id": product.id,
                     "name": product.display_name,
+                    "code": product.default_code or "",
                     "price": product.lst_price,
                     "here": here,
                     "network": avail["available"] - here,
+                    # where the network has it (the availability API's per-node figures)
+                    "nodes": [
+                        {"node": n["node"], "kind": n["kind"], "available": n["available"]}
+                        for n in avail["nodes"]
+                        if not (node and n["node"] == node.name)
+                    ],
                 }
             )
         return result
@@ -777,11 +842,147 @@ class PosConfig(models.Model):
             )
         )
         order._omni_timeline("paid", note=pos_order.name, document=pos_order)
-        result = {"order": order.name, "receipt": pos_order._omni_receipt()}
+        if mode == "collect":
+            fulfilment = self.env._("Pickup later at %(store)s", store=config.name)
+        else:
+            address = ", ".join(
+                filter(None, [partner.street, f"{partner.zip or ''} {partner.city or ''}".strip()])
+            )
+            fulfilment = self.env._("Home delivery to %(address)s", address=address)
+        order.message_post(
+            body=self.env._(
+                "Sold at %(store)s by %(user)s (endless aisle), paid with %(pos_order)s. "
+                "%(fulfilment)s",
+                store=config.name,
+                user=self.env.user.name,
+                pos_order=pos_order.name,
+                fulfilment=fulfilment,
+            )
+        )
+        receipt = dict(pos_order._omni_receipt(), omni_order=order.name, fulfilment=fulfilment)
+        result = {"order": order.name, "mode": order.omni_mode, "receipt": receipt}
         operation.write(
             {"sale_order_id": order.id, "pos_order_id": pos_order.id, "result": result}
         )
         return result
+
+    # === 6. CARRIER LABELS AT THE STORE (omni_carrier) === #
+
+    def omni_return_label(self, order_id):
+        """A return label at the counter, for a customer who sends goods of an online order
+        back by parcel (or after an in-store return of part of it): omni_carrier's
+        ``_omni_create_return_label`` on the order's delivered parcel transfers; asking twice
+        reuses the label.
+
+        :return: {"order": name, "labels": [``_omni_label_info``]}
+        """
+        self._omni_store()
+        order = self.env["sale.order"].sudo().browse(int(order_id or 0)).exists()
+        if not order:
+            raise UserError(self.env._("This order does not exist any more."))
+        delivered = order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+        )
+        if not delivered:
+            raise UserError(
+                self.env._(
+                    "%(order)s has no delivered parcel: nothing to send back by parcel.",
+                    order=order.name,
+                )
+            )
+        pickings = delivered.filtered(self._omni_has_carrier)
+        if not pickings:
+            raise UserError(
+                self.env._(
+                    "%(order)s was not shipped with a carrier connected to Omni, so no return "
+                    "label can be created here. Take the goods back as an in-store return.",
+                    order=order.name,
+                )
+            )
+        known = pickings.omni_shipment_ids.filtered(lambda s: s.kind == "return")
+        shipments = pickings._omni_create_return_label()
+        new = shipments - known
+        if new:
+            order.message_post(
+                body=self.env._(
+                    "Return label %(labels)s requested at %(store)s by %(user)s.",
+                    labels=", ".join(new.mapped("name")),
+                    store=self.sudo().name,
+                    user=self.env.user.name,
+                )
+            )
+        return {
+            "order": order.name,
+            "labels": [self._omni_label_info(s.picking_id, s) for s in shipments],
+        }
+
+    @api.model
+    def _omni_has_carrier(self, picking):
+        carrier = picking.carrier_id
+        return bool(carrier.omni_account_id and carrier.delivery_type in OMNI_TYPES)
+
+    @api.model
+    def _omni_label_info(self, picking, shipment):
+        """What the POS shows for one label: state, a sentence, and the PDF's URL when ready."""
+        info = {
+            "picking": picking.name,
+            "shipment": shipment.name or "",
+            "kind": shipment.kind or "outbound",
+            "state": shipment.state or "no_carrier",
+            "tracking": shipment.tracking_ref or "",
+            "url": False,
+        }
+        if not shipment:
+            info["message"] = self.env._(
+                "%(picking)s has no carrier connected to Omni (%(carrier)s): print its label "
+                "in the carrier's own portal, or set an Omni carrier on the transfer.",
+                picking=picking.name,
+                carrier=picking.carrier_id.name or self.env._("none"),
+            )
+        elif shipment.state == "queued":
+            info["message"] = self.env._(
+                "Label %(label)s requested: waiting for %(carrier)s. Try again in a moment.",
+                label=shipment.name,
+                carrier=shipment.carrier_id.name,
+            )
+        elif shipment.state == "done":
+            pdfs = shipment.label_attachment_ids.filtered(
+                lambda a: a.mimetype == "application/pdf"
+            )
+            if pdfs:
+                info["url"] = self._omni_pdf_url(shipment.name, pdfs)
+                info["message"] = self.env._(
+                    "Label %(label)s ready (tracking %(tracking)s).",
+                    label=shipment.name,
+                    tracking=shipment.tracking_ref or "",
+                )
+            else:
+                info["message"] = self.env._(
+                    "Label %(label)s was created without a PDF (tracking %(tracking)s): "
+                    "print it from the carrier's portal or the label printer.",
+                    label=shipment.name,
+                    tracking=shipment.tracking_ref or "",
+                )
+        else:
+            info["message"] = shipment.error_message or self.env._(
+                "Label %(label)s: %(state)s.",
+                label=shipment.name,
+                state=dict(shipment._fields["state"]._description_selection(self.env)).get(
+                    shipment.state
+                ),
+            )
+        return info
+
+    @api.model
+    def _omni_pdf_url(self, name, pdfs):
+        """One PDF of the labels, readable by the store user who asked (its creator)."""
+        raw = pdfs.raw if len(pdfs) == 1 else merge_pdf([a.raw for a in pdfs])
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create({"name": f"{name}.pdf", "raw": raw, "mimetype": "application/pdf"})
+        )
+        return f"/web/content/{attachment.id}"
 
     @api.model
     def _omni_new_key(self):

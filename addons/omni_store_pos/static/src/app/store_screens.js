@@ -3,13 +3,15 @@ import { registry } from "@web/core/registry";
 import { _t } from "@web/core/l10n/translation";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
 import { uuidv4 } from "@point_of_sale/utils";
+import { OmniReceipt, printOmniReceipt } from "./omni_receipt/omni_receipt";
 
 // The POS only displays: every decision (what is listed, what may be handed over, returned,
 // scanned) is taken by the server methods on pos.config (models/pos_config.py).
 
-class OmniStoreScreen extends Component {
+export class OmniStoreScreen extends Component {
     static storeOnOrder = false;
     static props = {};
+    static components = { OmniReceipt };
 
     setup() {
         this.pos = usePos();
@@ -43,6 +45,17 @@ class OmniStoreScreen extends Component {
 
     formatAmount(amount) {
         return this.env.utils.formatCurrency(amount || 0);
+    }
+
+    /**
+     * Show the carrier label a server method prepared (pos.config._omni_label_info): open
+     * the PDF to print when it is ready, else say why not.
+     */
+    showLabel(info) {
+        this.state.label = info;
+        if (info.url) {
+            window.open(info.url, "_blank");
+        }
     }
 }
 
@@ -122,7 +135,7 @@ export class OmniPickupScreen extends OmniStoreScreen {
     }
 
     print() {
-        window.print();
+        return printOmniReceipt(this.pos, this.state.result.receipt);
     }
 
     done() {
@@ -143,6 +156,8 @@ export class OmniStoreOrdersScreen extends OmniStoreScreen {
             code: "",
             reasonId: false,
             ok: null,
+            packed: [],
+            label: null,
         });
         onMounted(() => this.load());
     }
@@ -151,6 +166,7 @@ export class OmniStoreOrdersScreen extends OmniStoreScreen {
         const data = await this.run("omni_store_tasks");
         if (data) {
             this.state.tasks = data.tasks;
+            this.state.packed = data.packed || [];
             this.state.reasons = data.reasons;
             this.state.reasonId = data.reasons[0]?.id || false;
         }
@@ -199,6 +215,14 @@ export class OmniStoreOrdersScreen extends OmniStoreScreen {
         }
     }
 
+    async printLabel(task) {
+        const info = await this.run("omni_task_label", [task.id]);
+        if (info) {
+            this.showLabel(info);
+            task.label = info.state;
+        }
+    }
+
     async reject() {
         const result = await this.run("omni_task_reject", [
             this.state.selected.id,
@@ -229,6 +253,7 @@ export class OmniReturnScreen extends OmniStoreScreen {
             paymentMethodId: false,
             result: null,
             key: null,
+            label: null,
         });
     }
 
@@ -249,6 +274,7 @@ export class OmniReturnScreen extends OmniStoreScreen {
     select(order) {
         this.state.selected = order;
         this.state.result = null;
+        this.state.label = null;
         this.state.key = uuidv4();
         this.state.refund = order.paid_online ? "credit_note" : "pos";
         this.state.paymentMethodId = this.paymentMethods[0]?.id || false;
@@ -277,9 +303,23 @@ export class OmniReturnScreen extends OmniStoreScreen {
         }
     }
 
+    async returnLabel() {
+        const result = await this.run("omni_return_label", [this.state.selected.id]);
+        if (result) {
+            // one label per delivered parcel transfer; open the first printable one
+            const ready = result.labels.find((l) => l.url) || result.labels[0];
+            this.showLabel({ ...ready, all: result.labels });
+        }
+    }
+
+    print() {
+        return printOmniReceipt(this.pos, this.state.result.receipt);
+    }
+
     done() {
         this.state.selected = null;
         this.state.result = null;
+        this.state.label = null;
         this.state.orders = [];
     }
 }
