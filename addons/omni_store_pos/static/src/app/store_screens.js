@@ -1,6 +1,7 @@
 import { Component, onMounted, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { _t } from "@web/core/l10n/translation";
+import { localization } from "@web/core/l10n/localization";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
 import { uuidv4 } from "@point_of_sale/utils";
 import { OmniReceipt, printOmniReceipt } from "./omni_receipt/omni_receipt";
@@ -41,6 +42,12 @@ export class OmniStoreScreen extends Component {
 
     get paymentMethods() {
         return this.pos.models["pos.payment.method"].getAll();
+    }
+
+    /** The screens follow the user's language direction themselves: Odoo flips its own
+     * stylesheets for right-to-left languages only where the server has rtlcss. */
+    get direction() {
+        return localization.direction === "rtl" ? "rtl" : "ltr";
     }
 
     formatAmount(amount) {
