@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from werkzeug.urls import url_encode
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -474,6 +476,25 @@ class SaleOrder(models.Model):
             picking.action_confirm()
             picking.action_assign()
             group.write({"picking_id": picking.id, "state": "procured"})
+
+    def _omni_pickup_scan_value(self):
+        """What the QR code of the ready-for-pickup e-mail encodes, for the store to scan.
+        Hook: False here; omni_store_pos returns the order's pickup code."""
+        self.ensure_one()
+        return False
+
+    def _omni_pickup_qr_url(self):
+        """Absolute URL of the QR code image in the ready-for-pickup e-mail (mail clients
+        block inline data: images and Odoo sends no CID parts; the image is rendered by the
+        public ``/report/barcode`` route of the order's website/base URL), or False."""
+        self.ensure_one()
+        value = self._omni_pickup_scan_value()
+        if not value:
+            return False
+        query = url_encode(
+            {"barcode_type": "QR", "value": value, "width": 200, "height": 200, "barLevel": "M"}
+        )
+        return f"{self.get_base_url()}/report/barcode/?{query}"
 
     def _omni_check_pickup_ready(self):
         """Ready for pickup when every transfer into the store is done and the pickup is
