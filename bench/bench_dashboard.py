@@ -197,6 +197,10 @@ def main(config_path, quick=False):
                 lambda: Report.omni_dashboard_open("step", "confirmed"),
             ),
             (
+                "search orders by current step (shipped)",
+                lambda: env["sale.order"].search_count([("omni_step", "=", "shipped")]),
+            ),
+            (
                 "drill-down: breached orders",
                 lambda: env["sale.order"].search(Report.omni_dashboard_open("breached")["domain"]),
             ),
