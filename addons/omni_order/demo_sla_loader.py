@@ -36,14 +36,26 @@ def load_sla_demo(env):
     )
     if not (customers and dc):
         return
-    products = (
+    # products stocked at the DC only: the history takes nothing from the stores, whose
+    # stock the store demo (omni_store_pos) relies on
+    at_dc = (
+        env["stock.quant"]
+        .search([("location_id", "=", dc.warehouse_id.lot_stock_id.id), ("quantity", ">=", 5)])
+        .product_id
+    )
+    in_stores = (
         env["stock.quant"]
         .search(
-            [("location_id", "=", dc.warehouse_id.lot_stock_id.id), ("quantity", ">=", 5)],
-            limit=12,
+            [
+                ("product_id", "in", at_dc.ids),
+                ("location_id.usage", "=", "internal"),
+                ("location_id", "!=", dc.warehouse_id.lot_stock_id.id),
+                ("quantity", ">", 0),
+            ]
         )
         .product_id
     )
+    products = (at_dc - in_stores)[:12]
     if not products:
         return
     for product in products:

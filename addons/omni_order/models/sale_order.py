@@ -96,6 +96,8 @@ class SaleOrder(models.Model):
             order.omni_step, order.omni_step_since = latest.get(order.id, (False, False))
 
     def _search_omni_step(self, operator, value):
+        """Orders whose latest event has one of these steps (the events of those steps
+        that no later event of their order follows: the (order_id, date, id) index)."""
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Operation not supported"))
         steps = [value] if isinstance(value, str) or not value else list(value)
@@ -103,11 +105,12 @@ class SaleOrder(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT order_id FROM (
-                    SELECT DISTINCT ON (order_id) order_id, step
-                      FROM omni_order_event
-                  ORDER BY order_id, date DESC, id DESC) AS cur
-                 WHERE step = ANY(%s)
+                SELECT e.order_id
+                  FROM omni_order_event e
+                 WHERE e.step = ANY(%s)
+                   AND NOT EXISTS (SELECT 1 FROM omni_order_event later
+                                    WHERE later.order_id = e.order_id
+                                      AND (later.date, later.id) > (e.date, e.id))
                 """,
                 [s for s in steps if s],
             )
