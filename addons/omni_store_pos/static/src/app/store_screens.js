@@ -226,12 +226,14 @@ export class OmniStoreOrdersScreen extends OmniStoreScreen {
         const task = this.state.selected;
         const result = await this.run("omni_task_done", [task.id]);
         if (result) {
+            // the packed task leaves the list before the confirmation shows
+            this.state.tasks = this.state.tasks.filter((t) => t.id !== task.id);
+            this.state.selected = null;
+            await this.load();
             this.state.message = result.label
                 ? _t("Packed. Carrier label: %s", result.label.shipment)
                 : _t("Packed: %s", result.picking);
             this.state.ok = true;
-            this.state.selected = null;
-            await this.load();
             if (task.kind === "ship") {
                 // the label when the carrier already answered, else why it is not there yet
                 await this.printLabel(task);
