@@ -128,3 +128,23 @@ registry.category("web_tour.tours").add("OmniReturnTour", {
             { trigger: ".omni-return-done" },
         ].flat(),
 });
+
+registry.category("web_tour.tours").add("OmniKoelnDemoTour", {
+    // the make-run demo, as store.koeln: the ready pickup is handed over and paid, and the
+    // ship-from-store task waits in Store orders
+    steps: () =>
+        [
+            ...openScreen("Pickups"),
+            { trigger: ".omni-pickup:contains(DEMO Köln pickup)", run: "click" },
+            { trigger: ".omni-pickup-detail tr:contains(Rain Jacket)" },
+            { trigger: ".omni-pickup-detail .omni-payment-method" },
+            { trigger: ".omni-handover", run: "click" },
+            { trigger: ".omni-handover-done" },
+            { trigger: ".omni-receipt:contains(Rain Jacket)" },
+            { trigger: ".omni-next", run: "click" },
+            { trigger: ".omni-back", run: "click" },
+            Chrome.clickMenuOption("Store orders"),
+            { trigger: ".omni-task:contains(Ship from store):contains(Lena Schmitz)" },
+            screenshot("koeln_demo_store_orders"),
+        ].flat(),
+});
