@@ -106,6 +106,9 @@ registry.category("web_tour.tours").add("OmniStorePickTour", {
             screenshot("store_orders_screen"),
             { trigger: ".omni-pack", run: "click" },
             { trigger: ".omni-scan-message:contains(Packed)" },
+            // the list is reloaded (the packed transfer moved to "Packed for shipping") before
+            // the remaining task is opened: clicking the stale list would pick the packed one
+            { trigger: ".omni-packed" },
             // the second task cannot be fulfilled
             { trigger: ".omni-task", run: "click" },
             { trigger: ".omni-reject", run: "click" },
