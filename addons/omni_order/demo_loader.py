@@ -5,7 +5,10 @@ Built in Python (called from demo/omni_order_demo.xml) because stock is spread b
 random generator; the result is the same on every install.
 """
 
+import base64
+import json
 import random
+from email.message import EmailMessage
 
 from odoo.fields import Command
 
@@ -193,7 +196,6 @@ def load_demo(env):
     csv_data = "sku;quantity\n" + "".join(
         f"{p.default_code};{rng.randint(2, 30)}\n" for p in furniture
     )
-    import base64
 
     feed = env["omni.supplier.feed"].create(
         {
@@ -340,6 +342,7 @@ def load_demo(env):
         record.action_confirm()
     # the supplier confirms the drop-ship purchase: its delivery to the customer appears
     env["purchase.order"].search([("partner_id", "=", supplier_partner.id)]).button_confirm()
+    _load_intake_demo(env, web, customers)
 
 
 def _spread_stock(env, rng, products, categ, warehouses):
@@ -369,3 +372,114 @@ def _spread_stock(env, rng, products, categ, warehouses):
         for where, qty in spread.items():
             if qty:
                 Quant._update_available_quantity(product, warehouses[where].lot_stock_id, qty)
+
+
+def _load_intake_demo(env, web, customers):
+    """Orders arriving through each intake channel, and one error waiting in the queue."""
+
+    def body(*orders):
+        return json.dumps({"orders": list(orders)}, ensure_ascii=False).encode()
+
+    def shop_order(ref, email, lines, **vals):
+        return {
+            "external_ref": ref,
+            "partner": {"email": email},
+            "lines": [{"sku": sku, "quantity": qty} for sku, qty in lines],
+            **vals,
+        }
+
+    web.write({"omni_intake_create_partner": True})
+    Payload = env["omni.intake.payload"]
+    # REST: a batch from the web shop, sent twice (the second call only reports duplicates),
+    # and an order with an EAN nobody knows: it waits in Omni > Intake > Intake Errors
+    batch = body(
+        shop_order("WEB-10001", "anna@example.com", [("DEMO-001", 1), ("DEMO-004", 1)]),
+        shop_order(
+            "WEB-10002",
+            "lena@example.com",
+            [("DEMO-023", 1)],
+            fulfilment_mode="collect",
+            pickup_store_ref="Store Köln",
+        ),
+        {
+            "external_ref": "WEB-10003",
+            "partner": {
+                "email": "sophie.neumann@example.com",
+                "name": "Sophie Neumann",
+                "street": "Schanzenstraße 5",
+                "zip": "20357",
+                "city": "Hamburg",
+                "country_code": "DE",
+            },
+            "lines": [{"sku": "DEMO-010", "quantity": 2}],
+        },
+    )
+    Payload._omni_rest_response("demo-webshop-key", batch)
+    Payload._omni_rest_response("demo-webshop-key", batch)
+    Payload._omni_rest_response(
+        "demo-webshop-key",
+        body(
+            {
+                "external_ref": "WEB-10004",
+                "partner": {"email": "jonas@example.com"},
+                "lines": [
+                    {"sku": "DEMO-002", "quantity": 1},
+                    {"ean": "4006381333986", "quantity": 1, "description": "Gift wrap"},
+                ],
+            }
+        ),
+    )
+    # a B2B customer orders by file (back office import) and by e-mail
+    b2b = env["crm.team"].create({"name": "B2B Orders", "company_id": env.company.id})
+    buyer = env["res.partner"].create(
+        {
+            "name": "Kaufhaus Nord GmbH",
+            "is_company": True,
+            "omni_gln": "4012345000009",
+            "ref": "K-100",
+            "email": "einkauf@kaufhaus-nord.example",
+            "street": "Mönckebergstraße 1",
+            "zip": "20095",
+            "city": "Hamburg",
+            "country_id": env.ref("base.de").id,
+        }
+    )
+    env["omni.intake.product.map"].create(
+        {
+            "code": "KN-4711",
+            "partner_id": buyer.id,
+            "channel_id": b2b.id,
+            "product_id": env["product.product"].search([("default_code", "=", "DEMO-021")]).id,
+        }
+    )
+    b2b_order = {
+        "external_ref": "KN-2026-0815",
+        "partner": {"gln": "4012345000009"},
+        "lines": [
+            {"customer_code": "KN-4711", "quantity": 4},
+            {"sku": "DEMO-025", "quantity": 6},
+        ],
+    }
+    env["omni.intake.payload.import"].create(
+        {
+            "channel_id": b2b.id,
+            "file": base64.b64encode(body(b2b_order)),
+            "filename": "kaufhaus-nord-0815.json",
+        }
+    ).action_import()
+    if not env.company.alias_domain_id:
+        env.company.alias_domain_id = env["mail.alias.domain"].create({"name": "example.com"})
+    b2b.action_omni_create_intake_alias()
+    message = EmailMessage()
+    message["From"] = "Kaufhaus Nord Einkauf <einkauf@kaufhaus-nord.example>"
+    message["To"] = b2b.omni_intake_alias_id.display_name
+    message["Subject"] = "Bestellung KN-2026-0816"
+    message["Message-Id"] = "<kn-2026-0816@kaufhaus-nord.example>"
+    message.set_content("Guten Tag, anbei unsere Bestellung.")
+    message.add_attachment(
+        body(dict(b2b_order, external_ref="KN-2026-0816")),
+        maintype="application",
+        subtype="json",
+        filename="bestellung-0816.json",
+    )
+    env["mail.thread"].message_process(None, message.as_string())

@@ -82,6 +82,12 @@ def load_sla_demo(env):
             )
             for picking in outgoing:
                 _validate(picking.with_context(omni_timeline_date=shipped_at))
+                # what a carrier's tracking reports later (omni_carrier writes it live)
+                delivered_at = shipped_at + timedelta(hours=rng.randint(16, 50))
+                if delivered_at < now and rng.random() < 0.85:
+                    record._omni_timeline(
+                        "delivered", note=picking.name, document=picking, date=delivered_at
+                    )
             if outgoing and rng.random() < 0.7:
                 invoice_at = shipped_at + timedelta(hours=2)
                 record.with_context(omni_timeline_date=invoice_at)._create_invoices().with_context(

@@ -12,10 +12,11 @@ from odoo.tools import SQL, mute_logger
 from odoo.tools.translate import LazyGettext, LazyTranslate
 
 from ..intake import IntakeError, OrderDraft, json_order, mapping
-from .omni_intake_payload import render_errors
+from .omni_intake_payload import QUIET_CONTEXT, render_errors
 from .omni_sourcing_rule import FULFILMENT_MODES
 
 _lt = LazyTranslate(__name__)
+
 
 INTAKE_STATES = [
     ("received", "Received"),
@@ -67,14 +68,21 @@ class OmniIntake(models.Model):
         tracking=True,
     )
     state = fields.Selection(
-        INTAKE_STATES, required=True, default="received", readonly=True, index=True, tracking=True
+        INTAKE_STATES, required=True, default="received", readonly=True, index=True
     )
     error_json = fields.Text(readonly=True, copy=False)
     error = fields.Text(compute="_compute_error", string="Error Reason")
     unmapped_code = fields.Char(
         readonly=True, help="The first product code that could not be mapped."
     )
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", readonly=True, index=True)
+    sale_order_ids = fields.One2many("sale.order", "omni_intake_id", string="Sale Orders")
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sale Order",
+        compute="_compute_sale_order_id",
+        store=True,
+        index="btree_not_null",
+    )
     duplicate_of_id = fields.Many2one(
         "omni.intake", string="Duplicate of", readonly=True, index="btree_not_null"
     )
@@ -90,6 +98,11 @@ class OmniIntake(models.Model):
     ]
 
     # === COMPUTE METHODS === #
+
+    @api.depends("sale_order_ids")
+    def _compute_sale_order_id(self):
+        for intake in self:
+            intake.sale_order_id = intake.sale_order_ids[:1]
 
     @api.depends("error_json")
     @api.depends_context("lang")
@@ -191,10 +204,14 @@ class OmniIntake(models.Model):
         :param entries: ``json_order.Entry`` list of one payload
         :return: the intakes, in payload order (duplicates included)
         """
+        fast = self._omni_claim_batch(payload, entries)
         intakes = self.browse()
         seen = set()
-        for entry in entries:
-            intakes |= self._omni_claim(payload, entry, again=entry.ref in seen)
+        for position, entry in enumerate(entries):
+            if position in fast:
+                intakes |= fast[position]
+            else:
+                intakes |= self._omni_claim(payload, entry, position, again=entry.ref in seen)
             seen.add(entry.ref)
         todo = intakes.filtered(lambda i: i.state in ("received", "error") and i.external_ref)
         todo.filtered(lambda i: i.state == "received")._omni_build_orders()
@@ -221,7 +238,53 @@ class OmniIntake(models.Model):
         }
 
     @api.model
-    def _omni_claim(self, payload, entry, again=False):
+    def _omni_claim_batch(self, payload, entries):
+        """{position: intake} for the entries whose reference is new: one search and one
+        INSERT for the batch. Any conflict (a concurrent arrival) sends the whole batch to the
+        one-by-one path of ``_omni_claim``."""
+        counts = {}
+        for entry in entries:
+            counts[entry.ref] = counts.get(entry.ref, 0) + 1
+        refs = [ref for ref in counts if ref]
+        taken = set(
+            self.sudo()
+            .search([("channel_id", "=", payload.channel_id.id), ("external_ref", "in", refs)])
+            .mapped("external_ref")
+        )
+        positions = [
+            position
+            for position, entry in enumerate(entries)
+            if entry.ref and counts[entry.ref] == 1 and entry.ref not in taken
+        ]
+        if not positions:
+            return {}
+        vals_list = [
+            dict(
+                self._omni_claim_vals(payload, entries[position], position),
+                external_ref=entries[position].ref,
+            )
+            for position in positions
+        ]
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                intakes = self.create(vals_list)
+        except UniqueViolation:
+            return {}
+        return dict(zip(positions, intakes, strict=True))
+
+    @api.model
+    def _omni_claim_vals(self, payload, entry, position):
+        return dict(
+            self._omni_entry_vals(entry),
+            payload_id=payload.id,
+            channel_id=payload.channel_id.id,
+            company_id=payload.company_id.id,
+            index=position,
+            received_ref=entry.ref,
+        )
+
+    @api.model
+    def _omni_claim(self, payload, entry, position=0, again=False):
         """The intake of ``entry``: a new one that owns (channel, reference), the existing one
         of the same payload (replay), or a ``duplicate`` pointing at the owner.
 
@@ -230,14 +293,7 @@ class OmniIntake(models.Model):
         READ) a serialization failure is raised so that the request is replayed.
         """
         channel = payload.channel_id
-        vals = dict(
-            self._omni_entry_vals(entry),
-            payload_id=payload.id,
-            channel_id=channel.id,
-            company_id=payload.company_id.id,
-            index=entry.draft.index if isinstance(entry.draft, OrderDraft) else 0,
-            received_ref=entry.ref,
-        )
+        vals = self._omni_claim_vals(payload, entry, position)
         if not entry.ref:
             return self.create(vals)
         owner = self._omni_owner(channel, entry.ref)
@@ -552,7 +608,8 @@ class OmniIntake(models.Model):
         What cannot be mapped sets the intake in error with every reason; nothing is
         guessed. The order gets the ``validated`` timeline step (``received`` is written by
         ``sale.order.create``)."""
-        SaleOrder = self.env["sale.order"]
+        # the orders are created as any other: with their own chatter and tracking
+        SaleOrder = self.env["sale.order"].with_context(**dict.fromkeys(QUIET_CONTEXT, False))
         drafts = self._omni_drafts()
         ready = {}
         for channel in {intake.channel_id for intake in drafts}:
@@ -577,15 +634,7 @@ class OmniIntake(models.Model):
                 intakes._omni_fail([_as_intake_error(exc)])
                 return SaleOrder
             return SaleOrder.concat(*(intake._omni_build_orders() for intake in intakes))
-        for intake, order in zip(intakes, orders, strict=True):
-            intake.write(
-                {
-                    "state": "done",
-                    "sale_order_id": order.id,
-                    "error_json": False,
-                    "unmapped_code": False,
-                }
-            )
+        intakes.write({"state": "done", "error_json": False, "unmapped_code": False})
         intakes._omni_log("created", [])
         for payload, payload_intakes in intakes.grouped("payload_id").items():
             payload_intakes.sale_order_id._omni_timeline(

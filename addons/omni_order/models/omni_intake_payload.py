@@ -8,6 +8,7 @@ from ..intake import IntakeError, check_size, formats, json_order
 
 _lt = LazyTranslate(__name__)
 
+QUIET_CONTEXT = {"mail_create_nolog": True, "mail_create_nosubscribe": True, "mail_notrack": True}
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 PAYLOAD_STATES = [("received", "Received"), ("parsed", "Parsed"), ("error", "Error")]
 SOURCES = [("rest", "REST API"), ("file", "File import"), ("email", "E-mail")]
@@ -110,8 +111,9 @@ class OmniIntakePayload(models.Model):
         """
         if fmt is None:
             fmt = formats.detect(data, filename)
+
         company = channel.company_id or self.env.company
-        payload = self.create(
+        payload = self.with_context(**QUIET_CONTEXT).create(
             {
                 "channel_id": channel.id,
                 "company_id": company.id,

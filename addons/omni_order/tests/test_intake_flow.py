@@ -209,8 +209,15 @@ class TestIntakeFlow(OmniIntakeCommon):
             self.env, "intake_de", groups="omni_order.group_omni_user", lang="de_DE"
         )
         english = new_test_user(self.env, "intake_en", groups="omni_order.group_omni_user")
-        self.assertEqual(intake.with_user(german).error, "Zeile 1: unbekannte EAN 4000000000024.")
-        self.assertEqual(intake.with_user(english).error, "Line 1: unknown EAN 4000000000024.")
+        # as the web client calls: the context carries the user's language
+        for user, text in (
+            (german, "Zeile 1: unbekannte EAN 4000000000024."),
+            (english, "Line 1: unknown EAN 4000000000024."),
+        ):
+            record = intake.with_user(user).with_context(lang=user.lang)
+            self.assertEqual(record.error, text)
+            self.assertEqual(record.attempt_ids.message, text)
+            self.assertEqual(record.read(["error"])[0]["error"], text)
 
     def test_export_escapes_formulas(self):
         order = self._intake_order('=HYPERLINK("http://x")', lines=[{"ean": "1", "quantity": 1}])

@@ -55,6 +55,18 @@ export class OmniStoreScreen extends Component {
     }
 
     /**
+     * Print a store receipt through the POS printer service; a printer error is shown.
+     */
+    async printReceipt(receipt) {
+        this.state.error = "";
+        try {
+            await printOmniReceipt(this.pos, receipt);
+        } catch (error) {
+            this.state.error = error.body || error.message || String(error);
+        }
+    }
+
+    /**
      * Show the carrier label a server method prepared (pos.config._omni_label_info): open
      * the PDF to print when it is ready, else say why not.
      */
@@ -142,7 +154,7 @@ export class OmniPickupScreen extends OmniStoreScreen {
     }
 
     print() {
-        return printOmniReceipt(this.pos, this.state.result.receipt);
+        return this.printReceipt(this.state.result.receipt);
     }
 
     done() {
@@ -211,7 +223,8 @@ export class OmniStoreOrdersScreen extends OmniStoreScreen {
     }
 
     async pack() {
-        const result = await this.run("omni_task_done", [this.state.selected.id]);
+        const task = this.state.selected;
+        const result = await this.run("omni_task_done", [task.id]);
         if (result) {
             this.state.message = result.label
                 ? _t("Packed. Carrier label: %s", result.label.shipment)
@@ -219,6 +232,10 @@ export class OmniStoreOrdersScreen extends OmniStoreScreen {
             this.state.ok = true;
             this.state.selected = null;
             await this.load();
+            if (task.kind === "ship") {
+                // the label when the carrier already answered, else why it is not there yet
+                await this.printLabel(task);
+            }
         }
     }
 
@@ -320,7 +337,7 @@ export class OmniReturnScreen extends OmniStoreScreen {
     }
 
     print() {
-        return printOmniReceipt(this.pos, this.state.result.receipt);
+        return this.printReceipt(this.state.result.receipt);
     }
 
     done() {
