@@ -108,7 +108,7 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
         order.action_confirm()
         return order
 
-    def _tour_with_screenshots(self, tour, login="store_staff"):
+    def _tour_with_screenshots(self, tour, login="store_staff", **kwargs):
         futures = []
         original = ChromeBrowser._handle_console
 
@@ -121,7 +121,7 @@ class TestStoreTours(TestPointOfSaleHttpCommon):
             return original(browser, type, args=args, stackTrace=stackTrace, **kw)
 
         with patch.object(ChromeBrowser, "_handle_console", handle_console):
-            self.start_pos_tour(tour, login=login)
+            self.start_pos_tour(tour, login=login, **kwargs)
         for name, future in futures:
             data = future.result(timeout=30)["data"]
             (DESCRIPTION / f"{name}.png").write_bytes(base64.b64decode(data))

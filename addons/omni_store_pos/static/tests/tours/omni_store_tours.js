@@ -106,6 +106,9 @@ registry.category("web_tour.tours").add("OmniStorePickTour", {
             screenshot("store_orders_screen"),
             { trigger: ".omni-pack", run: "click" },
             { trigger: ".omni-scan-message:contains(Packed)" },
+            // the list is reloaded (the packed transfer moved to "Packed for shipping") before
+            // the remaining task is opened: clicking the stale list would pick the packed one
+            { trigger: ".omni-packed" },
             // the second task cannot be fulfilled
             { trigger: ".omni-task", run: "click" },
             { trigger: ".omni-reject", run: "click" },
@@ -126,5 +129,25 @@ registry.category("web_tour.tours").add("OmniReturnTour", {
             screenshot("return_screen"),
             { trigger: ".omni-return-confirm", run: "click" },
             { trigger: ".omni-return-done" },
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("OmniKoelnDemoTour", {
+    // the make-run demo, as store.koeln: the ready pickup is handed over and paid, and the
+    // ship-from-store task waits in Store orders
+    steps: () =>
+        [
+            ...openScreen("Pickups"),
+            { trigger: ".omni-pickup:contains(DEMO Köln pickup)", run: "click" },
+            { trigger: ".omni-pickup-detail tr:contains(Rain Jacket)" },
+            { trigger: ".omni-pickup-detail .omni-payment-method" },
+            { trigger: ".omni-handover", run: "click" },
+            { trigger: ".omni-handover-done" },
+            { trigger: ".omni-receipt:contains(Rain Jacket)" },
+            { trigger: ".omni-next", run: "click" },
+            { trigger: ".omni-back", run: "click" },
+            Chrome.clickMenuOption("Store orders"),
+            { trigger: ".omni-task:contains(Ship from store):contains(Lena Schmitz)" },
+            screenshot("koeln_demo_store_orders"),
         ].flat(),
 });
