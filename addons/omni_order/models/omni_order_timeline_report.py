@@ -12,8 +12,9 @@ class OmniOrderTimelineReport(models.Model):
     """One row per timeline event with the time the order spent in that step.
 
     A view over ``omni_order_event``: the step is left when the order's next event is
-    entered (``LEAD`` over the order's events, served by the (order_id, date, id) index);
-    the current step runs until now. Nothing is stored twice.
+    entered (an index probe per step left, the latest event per order for the current step,
+    which runs until now); a search bounded in time reads one window over the period's events
+    instead (``_where_calc``). Nothing is stored twice.
     """
 
     _name = "omni.order.timeline.report"
