@@ -5,9 +5,15 @@ INSERT ... SELECT over generate_series: a minute, not hours), ANALYZEs, then tim
 dashboard query (median of a few runs): orders per step now, time in step (avg / p90),
 breaches by channel / node / mode, the whole overview call, the pivot of the timeline
 analysis view, the drill-downs, and the SLA cron. Target: each under 1 s on this machine.
+
+The database is generated once and kept (``OMNI_BENCH_DASHBOARD_DB`` names it); a later run
+reinstalls the report view and indexes of the current code and only times.
+``OMNI_BENCH_ORDERS`` sets the number of orders (~7.6 events each; default 131,000).
 """
 
+import os
 import statistics
+import subprocess
 import time
 from datetime import timedelta
 
@@ -16,7 +22,10 @@ import common
 from odoo import fields
 from odoo.tools import SQL
 
-DB = "omni_bench_dashboard"
+# generated once and kept: later runs reuse the events (OMNI_BENCH_DASHBOARD_DB names the
+# database, e.g. one per worktree; drop it by hand when done)
+TARGET = 1.0  # seconds, each dashboard query (issue #4)
+DB = os.environ.get("OMNI_BENCH_DASHBOARD_DB", "omni_bench_dashboard")
 HOME = [
     "received",
     "confirmed",
@@ -142,7 +151,7 @@ def _median(fn, runs=5):
 
 
 def main(config_path, quick=False):
-    n_orders = 13_000 if quick else 131_000
+    n_orders = int(os.environ.get("OMNI_BENCH_ORDERS", 13_000 if quick else 131_000))
     common.ensure_db(config_path, DB, ["omni_order"])
     with common.environment(DB, commit=True) as env:
         env.cr.execute("SELECT COUNT(*) FROM omni_order_event")
@@ -158,8 +167,12 @@ def main(config_path, quick=False):
                 f"{time.perf_counter() - start:.1f} s",
             )
     with common.environment(DB, commit=True) as env:
-        env.cr.execute("ANALYZE omni_order_event")
-        env.cr.execute("ANALYZE sale_order")
+        # a kept database: the view and indexes of the code being measured
+        env["omni.order.timeline.report"].init()
+    # what autovacuum does to an append-only table after a while (visibility map, stats)
+    subprocess.run(
+        ["psql", "-d", DB, "-qc", "VACUUM ANALYZE omni_order_event, sale_order"], check=True
+    )
     with common.environment(DB) as env:
         cr = env.cr
         cr.execute("SELECT COUNT(*), COUNT(DISTINCT order_id) FROM omni_order_event")
@@ -210,7 +223,13 @@ def main(config_path, quick=False):
         ]
         for name, fn in figures:
             median, worst = _median(fn)
-            common.report(name, f"{median * 1000:.0f}", "ms median", f"max {worst * 1000:.0f} ms")
+            common.report(
+                name,
+                f"{median * 1000:.0f}",
+                "ms median",
+                f"max {worst * 1000:.0f} ms | target {TARGET * 1000:.0f} ms: "
+                f"{median / TARGET:.2f}x {'ok' if median < TARGET else 'OVER'}",
+            )
         # the SLA cron: the first evaluation of every order (a catch-up after install),
         # then the steady state, where only orders still open are looked at again
         policy = env["omni.sla.policy"]

@@ -12,8 +12,9 @@ class OmniOrderTimelineReport(models.Model):
     """One row per timeline event with the time the order spent in that step.
 
     A view over ``omni_order_event``: the step is left when the order's next event is
-    entered (``LEAD`` over the order's events, served by the (order_id, date, id) index);
-    the current step runs until now. Nothing is stored twice.
+    entered (an index probe per step left, the latest event per order for the current step,
+    which runs until now); a search bounded in time reads one window over the period's events
+    instead (``_where_calc``). Nothing is stored twice.
     """
 
     _name = "omni.order.timeline.report"
@@ -37,40 +38,107 @@ class OmniOrderTimelineReport(models.Model):
 
     # === VIEW === #
 
-    def _query(self):
-        # The step is left when the order's next event is entered: one probe per row in the
-        # (order_id, date, id) index rather than a window over the whole table, so that the
-        # filters of a graph or pivot (a period, a step, a channel) are applied first.
+    @property
+    def _table_query(self):
+        # a search bounded below in time (a period of the pivot or graph) reads a query of
+        # its own rather than the view: see ``_where_calc``
+        since = self.env.context.get("omni_timeline_since")
+        return self._query(since) if since else None
+
+    @api.model
+    def _where_calc(self, domain, active_test=True):
+        """Within ``date >= since``, the next event of every event is there too, so the time
+        in step comes from one window over the period's events (the date index) instead of
+        one index probe per event: the search of a domain that bounds the date from below
+        (``date >=`` / ``>``, only AND-ed) runs on that query, with the same rows."""
+        since = None
+        if not any(item in ("|", "!") for item in domain or []):
+            for item in domain or []:
+                if isinstance(item, list | tuple) and len(item) == 3:
+                    name, operator, value = item
+                    if name == "date" and operator in (">=", ">") and value:
+                        try:
+                            bound = fields.Datetime.to_datetime(value)
+                        except (TypeError, ValueError):
+                            continue  # left to the domain's own check
+                        since = max(since, bound) if since else bound
+        model = self.with_context(omni_timeline_since=since) if since else self
+        return super(OmniOrderTimelineReport, model)._where_calc(domain, active_test=active_test)
+
+    def _query(self, since=None):
+        order_columns = SQL(
+            "so.id AS order_id, so.company_id, so.team_id, so.user_id, so.omni_mode AS mode, "
+            "so.omni_sla_state AS sla_state"
+        )
+        if since:
+            # the events of the period, each with the next one of its order (one window)
+            spans = SQL(
+                """(SELECT e.id, %(order)s, e.step, e.date, e.res_model, e.res_id,
+                           e.left_at, e.left_at IS NULL AS is_current
+                      FROM (SELECT id, order_id, step, date, res_model, res_id,
+                                   LEAD(date) OVER (PARTITION BY order_id ORDER BY date, id)
+                                       AS left_at
+                              FROM omni_order_event
+                             WHERE date >= %(since)s) AS e
+                      JOIN sale_order so ON so.id = e.order_id)""",
+                order=order_columns,
+                since=since,
+            )
+        else:
+            # Two disjoint halves, so that a filter on ``is_current`` drops one of them and
+            # the other filters (a step, a company, an order) reach the scans:
+            # - steps already left: the order's next event, one probe per row in the
+            #   (order_id, date, id) index (no window over the whole table);
+            # - current steps: the latest event of each order, one probe per order in the
+            #   same index (covering: no table access).
+            spans = SQL(
+                """(SELECT e.id, %(order)s, e.step, e.date, e.res_model, e.res_id,
+                           next_event.date AS left_at, FALSE AS is_current
+                      FROM omni_order_event e
+                      JOIN sale_order so ON so.id = e.order_id
+                CROSS JOIN LATERAL (SELECT later.date
+                                      FROM omni_order_event later
+                                     WHERE later.order_id = e.order_id
+                                       AND (later.date, later.id) > (e.date, e.id)
+                                  ORDER BY later.order_id, later.date, later.id
+                                     LIMIT 1) AS next_event
+                 UNION ALL
+                    SELECT cur.id, %(order)s, cur.step, cur.date, cur.res_model, cur.res_id,
+                           NULL::timestamp AS left_at, TRUE AS is_current
+                      FROM sale_order so
+                CROSS JOIN LATERAL (SELECT latest.id, latest.step, latest.date,
+                                           latest.res_model, latest.res_id
+                                      FROM omni_order_event latest
+                                     WHERE latest.order_id = so.id
+                                  ORDER BY latest.order_id DESC, latest.date DESC,
+                                           latest.id DESC
+                                     LIMIT 1) AS cur)""",
+                order=order_columns,
+            )
         return SQL(
             """
-            SELECT e.id,
-                   e.order_id,
-                   e.company_id,
-                   so.team_id,
-                   so.user_id,
-                   so.omni_mode AS mode,
+            SELECT spans.id,
+                   spans.order_id,
+                   spans.company_id,
+                   spans.team_id,
+                   spans.user_id,
+                   spans.mode,
                    COALESCE(picking_node.id, main.node_id) AS node_id,
-                   e.step,
-                   e.date,
-                   next_event.date AS left_at,
-                   EXTRACT(EPOCH FROM COALESCE(next_event.date, NOW() AT TIME ZONE 'UTC')
-                                      - e.date)::float / 3600.0 AS duration,
-                   next_event.date IS NULL AS is_current,
-                   so.omni_sla_state AS sla_state
-              FROM omni_order_event e
-              JOIN sale_order so ON so.id = e.order_id
-         LEFT JOIN LATERAL (SELECT later.date
-                              FROM omni_order_event later
-                             WHERE later.order_id = e.order_id
-                               AND (later.date, later.id) > (e.date, e.id)
-                          ORDER BY later.order_id, later.date, later.id
-                             LIMIT 1) AS next_event ON TRUE
-         LEFT JOIN stock_picking sp ON e.res_model = 'stock.picking' AND sp.id = e.res_id
+                   spans.step,
+                   spans.date,
+                   spans.left_at,
+                   EXTRACT(EPOCH FROM COALESCE(spans.left_at, NOW() AT TIME ZONE 'UTC')
+                                      - spans.date)::float / 3600.0 AS duration,
+                   spans.is_current,
+                   spans.sla_state
+              FROM %(spans)s AS spans
+         LEFT JOIN stock_picking sp ON spans.res_model = 'stock.picking' AND sp.id = spans.res_id
          LEFT JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
          LEFT JOIN omni_fulfilment_node picking_node
                 ON picking_node.warehouse_id = spt.warehouse_id
-         LEFT JOIN %(main)s ON main.order_id = e.order_id
+         LEFT JOIN %(main)s ON main.order_id = spans.order_id
             """,
+            spans=spans,
             main=self._main_node_sql(),
         )
 
@@ -87,10 +155,13 @@ class OmniOrderTimelineReport(models.Model):
     def init(self):
         cr = self.env.cr
         # the indexes the timeline, the SLA cron and the dashboard read through
+        # (order_id, date, id) with what the current step needs: the latest event of an
+        # order is read from the index alone
         cr.execute(
-            "CREATE INDEX IF NOT EXISTS omni_order_event_order_date_idx "
-            "ON omni_order_event (order_id, date, id)"
+            "CREATE INDEX IF NOT EXISTS omni_order_event_timeline_idx "
+            "ON omni_order_event (order_id, date, id) INCLUDE (step, res_model, res_id)"
         )
+        cr.execute("DROP INDEX IF EXISTS omni_order_event_order_date_idx")
         cr.execute(
             SQL(
                 "CREATE INDEX IF NOT EXISTS omni_order_event_closing_idx "
