@@ -163,6 +163,40 @@ class TestDashboard(OmniOrderCommon):
             self.env["sale.order"].search(action["domain"]), self.order_a | self.order_c
         )
 
+    def test_period_search_reads_the_same_rows(self):
+        """A search bounded below in time runs one window over the period's events instead of
+        the view; it must give exactly the view's rows of that period."""
+        since = ago(9)
+        names = ["order_id", "team_id", "mode", "step", "date", "left_at", "is_current"]
+        company = [("company_id", "=", self.company.id)]
+        query = self.Report._where_calc([("date", ">=", since), *company])
+        self.assertIn("LEAD(", query.from_clause.code, "the bounded search uses the window")
+        unbounded = self.Report._where_calc(["|", ("date", ">=", since), ("id", "=", 0)])
+        self.assertNotIn("LEAD(", unbounded.from_clause.code)
+        windowed = self.Report.search_read([("date", ">=", since), *company], names)
+        from_view = [
+            row for row in self.Report.search_read(company, names) if row["date"] >= since
+        ]
+        self.assertEqual(len(windowed), 6)  # A: confirmed, shipped; B, C, D: see setUpClass
+        self.assertEqual(
+            sorted(windowed, key=lambda row: row["id"]),
+            sorted(from_view, key=lambda row: row["id"]),
+        )
+        counts = self.Report._read_group(
+            [("date", ">=", since), *company], ["step", "is_current"], ["__count"]
+        )
+        self.assertEqual(
+            sorted((step, current, count) for step, current, count in counts),
+            sorted(
+                (
+                    step,
+                    current,
+                    len([r for r in from_view if (r["step"], r["is_current"]) == (step, current)]),
+                )
+                for step, current in {(r["step"], r["is_current"]) for r in from_view}
+            ),
+        )
+
     def test_access(self):
         salesman = new_test_user(
             self.env,
