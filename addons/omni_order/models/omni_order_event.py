@@ -45,6 +45,10 @@ FULFILMENT_RANK = {
 }
 # Steps after which an order is closed for the "orders per step now" figures.
 CLOSING_STEPS = ("delivered", "picked_up", "returned", "cancelled")
+# Events that record something done to the order without moving it to another step (a
+# customer-service change): shown in the timeline, but never the current step, and the time
+# in a step runs on across them.
+NOTE_STEPS = ("changed",)
 
 
 class OmniOrderEvent(models.Model):
@@ -99,10 +103,12 @@ class OmniOrderEvent(models.Model):
                                        AS left_at
                               FROM omni_order_event
                              WHERE order_id IN (SELECT order_id FROM omni_order_event
-                                                 WHERE id = ANY(%s))) AS timeline
+                                                 WHERE id = ANY(%s))
+                               AND step NOT IN %s) AS timeline
                      WHERE id = ANY(%s)
                     """,
                     ids,
+                    NOTE_STEPS,
                     ids,
                 )
             )
@@ -111,6 +117,9 @@ class OmniOrderEvent(models.Model):
         for event in self:
             left_at = rows.get(event.id)
             event.left_at = left_at or False
+            if event.step in NOTE_STEPS:
+                event.left_at, event.is_current, event.duration = False, False, 0.0
+                continue
             event.is_current = bool(event.id) and not left_at
             end = left_at or now
             event.duration = (end - event.date).total_seconds() / 3600.0 if event.date else 0.0

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .omni_order_event import CLOSING_STEPS, TIMELINE_STEPS
+from .omni_order_event import CLOSING_STEPS, NOTE_STEPS, TIMELINE_STEPS
 from .omni_sla_policy import SLA_STATES
 from .omni_sourcing_rule import FULFILMENT_MODES
 
@@ -79,10 +79,11 @@ class OmniOrderTimelineReport(models.Model):
                                    LEAD(date) OVER (PARTITION BY order_id ORDER BY date, id)
                                        AS left_at
                               FROM omni_order_event
-                             WHERE date >= %(since)s) AS e
+                             WHERE date >= %(since)s AND step NOT IN %(notes)s) AS e
                       JOIN sale_order so ON so.id = e.order_id)""",
                 order=order_columns,
                 since=since,
+                notes=NOTE_STEPS,
             )
         else:
             # Two disjoint halves, so that a filter on ``is_current`` drops one of them and
@@ -100,8 +101,10 @@ class OmniOrderTimelineReport(models.Model):
                                       FROM omni_order_event later
                                      WHERE later.order_id = e.order_id
                                        AND (later.date, later.id) > (e.date, e.id)
+                                       AND later.step NOT IN %(notes)s
                                   ORDER BY later.order_id, later.date, later.id
                                      LIMIT 1) AS next_event
+                     WHERE e.step NOT IN %(notes)s
                  UNION ALL
                     SELECT cur.id, %(order)s, cur.step, cur.date, cur.res_model, cur.res_id,
                            NULL::timestamp AS left_at, TRUE AS is_current
@@ -110,10 +113,12 @@ class OmniOrderTimelineReport(models.Model):
                                            latest.res_model, latest.res_id
                                       FROM omni_order_event latest
                                      WHERE latest.order_id = so.id
+                                       AND latest.step NOT IN %(notes)s
                                   ORDER BY latest.order_id DESC, latest.date DESC,
                                            latest.id DESC
                                      LIMIT 1) AS cur)""",
                 order=order_columns,
+                notes=NOTE_STEPS,
             )
         return SQL(
             """
@@ -293,12 +298,14 @@ class OmniOrderTimelineReport(models.Model):
                            )::float / 3600.0 AS hours
                       FROM omni_order_event e
                      WHERE e.company_id = ANY(%(companies)s) AND e.date >= %(since)s
+                       AND e.step NOT IN %(notes)s
                    ) AS spans
              WHERE hours IS NOT NULL
           GROUP BY step
             """,
             companies=companies,
             since=since,
+            notes=NOTE_STEPS,
         )
 
     @api.model
@@ -333,7 +340,7 @@ class OmniOrderTimelineReport(models.Model):
               FROM sale_order so
               JOIN LATERAL (SELECT e.step, e.date
                               FROM omni_order_event e
-                             WHERE e.order_id = so.id
+                             WHERE e.order_id = so.id AND e.step NOT IN %(notes)s
                           ORDER BY e.date DESC, e.id DESC
                              LIMIT 1) AS cur ON TRUE
              WHERE so.company_id = ANY(%(companies)s)
@@ -353,6 +360,7 @@ class OmniOrderTimelineReport(models.Model):
                 now=now,
             ),
             companies=companies,
+            notes=NOTE_STEPS,
             closing=CLOSING_STEPS,
             step_filter=SQL("AND cur.step = %s", step) if step else SQL(""),
             group=SQL("") if step else SQL("GROUP BY cur.step"),

@@ -9,7 +9,7 @@ from odoo.fields import Command
 from odoo.tools import SQL, float_compare
 
 from ..sourcing import Line, Request, SourcingEngine, zip_centroid
-from .omni_order_event import TIMELINE_STEPS
+from .omni_order_event import NOTE_STEPS, TIMELINE_STEPS
 from .omni_sla_policy import SLA_STATES
 from .omni_sourcing_decision import DECISION_STATUS
 from .omni_sourcing_rule import FULFILMENT_MODES
@@ -85,10 +85,11 @@ class SaleOrder(models.Model):
                     """
                     SELECT DISTINCT ON (order_id) order_id, step, date
                       FROM omni_order_event
-                     WHERE order_id = ANY(%s)
+                     WHERE order_id = ANY(%s) AND step NOT IN %s
                   ORDER BY order_id, date DESC, id DESC
                     """,
                     list(self.ids),
+                    NOTE_STEPS,
                 )
             )
             latest = {oid: (step, date) for oid, step, date in self.env.cr.fetchall()}
@@ -110,9 +111,11 @@ class SaleOrder(models.Model):
                  WHERE e.step = ANY(%s)
                    AND NOT EXISTS (SELECT 1 FROM omni_order_event later
                                     WHERE later.order_id = e.order_id
-                                      AND (later.date, later.id) > (e.date, e.id))
+                                      AND (later.date, later.id) > (e.date, e.id)
+                                      AND later.step NOT IN %s)
                 """,
-                [s for s in steps if s],
+                [s for s in steps if s and s not in NOTE_STEPS],
+                NOTE_STEPS,
             )
         )
         ids = [row[0] for row in self.env.cr.fetchall()]

@@ -98,6 +98,41 @@ class TestTimeline(OmniOrderCommon):
         self.assertEqual(events[0].left_at, datetime(2030, 1, 1, 10, 30))
         self.assertFalse(events[2].left_at)
 
+    def test_customer_service_change_does_not_move_the_step(self):
+        """A "changed" event is logged in the timeline but is no step: the order stays in
+        its step, whose time runs on, in the order, its search, the analysis and dashboard."""
+        order = self._omni_create_order([(self.product_a, 1)])
+        order.omni_event_ids.sudo().unlink()
+        order._omni_timeline("received", date=datetime(2030, 1, 1, 8, 0))
+        order._omni_timeline("confirmed", date=datetime(2030, 1, 1, 10, 0))
+        order._omni_timeline("changed", note="address", date=datetime(2030, 1, 1, 11, 0))
+        order.invalidate_recordset(["omni_step", "omni_step_since"])
+        self.assertEqual(order.omni_step, "confirmed")
+        self.assertEqual(order.omni_step_since, datetime(2030, 1, 1, 10, 0))
+        self.assertIn(order, self.env["sale.order"].search([("omni_step", "=", "confirmed")]))
+        self.assertNotIn(order, self.env["sale.order"].search([("omni_step", "=", "changed")]))
+        events = order.omni_event_ids.sorted("date")
+        with freeze_time("2030-01-01 12:00:00"):
+            events.invalidate_recordset(["duration", "left_at", "is_current"])
+            self.assertRecordValues(
+                events,
+                [
+                    {"step": "received", "duration": 2.0, "is_current": False},
+                    {"step": "confirmed", "duration": 2.0, "is_current": True},
+                    {"step": "changed", "duration": 0.0, "is_current": False},
+                ],
+            )
+        report = self.env["omni.order.timeline.report"]
+        for domain in ([("order_id", "=", order.id)], [("date", ">=", datetime(2030, 1, 1))]):
+            rows = report.search([*domain, ("order_id", "=", order.id)], order="date")
+            self.assertEqual(rows.mapped("step"), ["received", "confirmed"], domain)
+            self.assertEqual(rows.mapped("is_current"), [False, True], domain)
+        with freeze_time("2030-01-01 12:00:00"):
+            data = report.with_company(order.company_id).omni_dashboard_data(period_days=30)
+        shown = {row["step"] for row in data["steps"] + data["durations"]}
+        self.assertIn("confirmed", shown)
+        self.assertNotIn("changed", shown)
+
 
 @tagged("post_install", "-at_install")
 class TestTimelineTriggers(OmniOrderCommon):
