@@ -1,5 +1,3 @@
-import csv
-import io
 import json
 from datetime import UTC
 
@@ -11,7 +9,7 @@ from odoo.fields import Command
 from odoo.tools import SQL, mute_logger
 from odoo.tools.translate import LazyGettext, LazyTranslate
 
-from ..intake import IntakeError, OrderDraft, json_order, mapping
+from ..intake import IntakeError, OrderDraft, json_order, mapping, spreadsheet
 from .omni_intake_payload import QUIET_CONTEXT, render_errors
 from .omni_sourcing_rule import FULFILMENT_MODES
 
@@ -176,7 +174,7 @@ class OmniIntake(models.Model):
         attachment = self.env["ir.attachment"].create(
             {
                 "name": "intake_errors.csv",
-                "raw": csv_bytes([header, *rows]),
+                "raw": spreadsheet.write_csv(rows, header=header),
                 "mimetype": "text/csv",
             }
         )
@@ -667,22 +665,6 @@ class OmniIntake(models.Model):
             )
             return True
         return False
-
-
-def csv_safe(value):
-    """A cell that no spreadsheet runs as a formula (OWASP CSV injection): text starting
-    with = + - @ or a tab/CR gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def csv_bytes(rows):
-    out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerows([[csv_safe(cell) for cell in row] for row in rows])
-    return out.getvalue().encode("utf-8-sig")
 
 
 def _as_intake_error(exc):
