@@ -102,6 +102,13 @@ class OmniIntake(models.Model):
         for intake in self:
             intake.sale_order_id = intake.sale_order_ids[:1]
 
+    @api.depends("received_ref", "payload_id.name", "index")
+    def _compute_display_name(self):
+        for intake in self:
+            intake.display_name = intake.received_ref or (
+                f"{intake.payload_id.name} #{intake.index + 1}" if intake.payload_id else False
+            )
+
     @api.depends("error_json")
     @api.depends_context("lang")
     def _compute_error(self):
