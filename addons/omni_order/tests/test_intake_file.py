@@ -1,6 +1,6 @@
 import base64
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open
 
 from .common import OmniIntakeCommon
@@ -17,6 +17,10 @@ class TestIntakeFile(OmniIntakeCommon):
         cls.groessmann = cls.env["res.partner"].create(
             {"name": "Großmann", "email": "bestellung@groessmann.example"}
         )
+        # a back-office user of Omni, not an administrator
+        cls.importer = new_test_user(
+            cls.env, "intake_importer", groups="omni_order.group_omni_user"
+        )
         cls.env["omni.intake.product.map"].create(
             {"code": "GM-4711", "product_id": cls.product_b.id, "partner_id": cls.groessmann.id}
         )
@@ -24,11 +28,17 @@ class TestIntakeFile(OmniIntakeCommon):
     def _import(self, path):
         with file_open(f"omni_order/tests/samples/{path}", "rb") as handle:
             data = handle.read()
-        wizard = self.env["omni.intake.payload.import"].create(
-            {"channel_id": self.channel.id, "file": base64.b64encode(data), "filename": path}
+        user = self.importer
+        wizard = (
+            self.env["omni.intake.payload.import"]
+            .with_user(user)
+            .create(
+                {"channel_id": self.channel.id, "file": base64.b64encode(data), "filename": path}
+            )
         )
         action = wizard.action_import()
         payload = self.env["omni.intake.payload"].browse(action["res_id"])
+        self.assertEqual(payload.create_uid, user)
         self.assertEqual(payload.attachment_id.raw, data)
         return payload
 
