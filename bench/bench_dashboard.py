@@ -127,6 +127,9 @@ def _fill(env, n_orders):
         """
     )
     cr.execute("DROP TABLE bench_order")
+    # live events are appended as they happen, so a period's events sit together on disk;
+    # the generator wrote them order by order: put them back in time order
+    cr.execute("CLUSTER omni_order_event USING omni_order_event_company_date_idx")
 
 
 def _median(fn, runs=5):
@@ -197,6 +200,10 @@ def main(config_path, quick=False):
                 lambda: Report.omni_dashboard_open("step", "confirmed"),
             ),
             (
+                "search orders by current step (shipped)",
+                lambda: env["sale.order"].search_count([("omni_step", "=", "shipped")]),
+            ),
+            (
                 "drill-down: breached orders",
                 lambda: env["sale.order"].search(Report.omni_dashboard_open("breached")["domain"]),
             ),
@@ -204,11 +211,16 @@ def main(config_path, quick=False):
         for name, fn in figures:
             median, worst = _median(fn)
             common.report(name, f"{median * 1000:.0f}", "ms median", f"max {worst * 1000:.0f} ms")
-        # the SLA cron over every open order (first run writes, the second finds nothing)
+        # the SLA cron: the first evaluation of every order (a catch-up after install),
+        # then the steady state, where only orders still open are looked at again
         policy = env["omni.sla.policy"]
         start = time.perf_counter()
-        rows, more = policy._omni_evaluate(batch_size=1000)
-        first = time.perf_counter() - start
-        common.report("SLA evaluation, first batch (1000 rows)", f"{first * 1000:.0f}", "ms")
-        median, worst = _median(lambda: policy._omni_evaluate(batch_size=1000), runs=3)
-        common.report("SLA evaluation, next batches", f"{median * 1000:.0f}", "ms median")
+        rows, _more = policy._omni_evaluate(batch_size=1_000_000)
+        common.report(
+            "SLA evaluation, first pass over all orders",
+            f"{(time.perf_counter() - start) * 1000:.0f}",
+            "ms",
+            f"{len(rows)} orders written",
+        )
+        median, _worst = _median(lambda: policy._cron_omni_sla(), runs=3)
+        common.report("SLA cron, steady state", f"{median * 1000:.0f}", "ms median")

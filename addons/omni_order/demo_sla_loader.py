@@ -36,14 +36,26 @@ def load_sla_demo(env):
     )
     if not (customers and dc):
         return
-    products = (
+    # products stocked at the DC only: the history takes nothing from the stores, whose
+    # stock the store demo (omni_store_pos) relies on
+    at_dc = (
+        env["stock.quant"]
+        .search([("location_id", "=", dc.warehouse_id.lot_stock_id.id), ("quantity", ">=", 5)])
+        .product_id
+    )
+    in_stores = (
         env["stock.quant"]
         .search(
-            [("location_id", "=", dc.warehouse_id.lot_stock_id.id), ("quantity", ">=", 5)],
-            limit=12,
+            [
+                ("product_id", "in", at_dc.ids),
+                ("location_id.usage", "=", "internal"),
+                ("location_id", "!=", dc.warehouse_id.lot_stock_id.id),
+                ("quantity", ">", 0),
+            ]
         )
         .product_id
     )
+    products = (at_dc - in_stores)[:12]
     if not products:
         return
     for product in products:
@@ -82,6 +94,12 @@ def load_sla_demo(env):
             )
             for picking in outgoing:
                 _validate(picking.with_context(omni_timeline_date=shipped_at))
+                # what a carrier's tracking reports later (omni_carrier writes it live)
+                delivered_at = shipped_at + timedelta(hours=rng.randint(16, 50))
+                if delivered_at < now and rng.random() < 0.85:
+                    record._omni_timeline(
+                        "delivered", note=picking.name, document=picking, date=delivered_at
+                    )
             if outgoing and rng.random() < 0.7:
                 invoice_at = shipped_at + timedelta(hours=2)
                 record.with_context(omni_timeline_date=invoice_at)._create_invoices().with_context(

@@ -42,6 +42,8 @@ def load_store_demo(env):
             "name": "Kim Store (Köln)",
             "login": "store.koeln",
             "password": "store.koeln",
+            # the handover is written in the order's chatter, which needs the author's e-mail
+            "email": "store.koeln@example.com",
             "company_id": company.id,
             "company_ids": [Command.set(company.ids)],
             "omni_store_warehouse_ids": [Command.set(warehouse.ids)],

@@ -32,6 +32,7 @@ def _iso3(code):
 
 class DhlClient(HttpClient):
     carrier = "DHL"
+    can_reissue_documents = True  # GET /orders?shipment= returns the labels of known numbers
 
     def __init__(
         self,

@@ -275,20 +275,93 @@ class OmniCarrierShipment(models.Model):
         tracking = ",".join(tracking_numbers)
         self.write({"state": "done", "tracking_ref": tracking, "error_message": False})
         self._omni_close_reconcile_activities()
-        self.picking_id.message_post(
-            body=_(
+        reissue = getattr(self.account_id._omni_client(), "can_reissue_documents", False)
+        values = {"ref": self.name, "user": self.env.user.name, "numbers": tracking}
+        if reissue:
+            body = _(
+                "Shipment %(ref)s reconciled by %(user)s with tracking number %(numbers)s; "
+                "its label is downloaded from the carrier in the background.",
+                **values,
+            )
+        else:
+            body = _(
                 "Shipment %(ref)s reconciled by %(user)s with tracking number %(numbers)s; "
                 "print its label from the carrier portal.",
-                ref=self.name,
-                user=self.env.user.name,
-                numbers=tracking,
+                **values,
             )
-        )
+        self.picking_id.message_post(body=body)
         if self.kind == "outbound":
             self.picking_id.carrier_tracking_ref = tracking
             if self.sale_id:
                 self.sale_id._omni_timeline("shipped", note=tracking, document=self.picking_id)
             self.parcel_ids._omni_notify("label_created")
+        if reissue:
+            # the carrier is called by a job, never in the user's transaction
+            job = self.with_delay(
+                identity_key=identity_exact,
+                channel="root.omni_carrier",
+                description=_("Carrier label again for %s", self.picking_id.name),
+                max_retries=0,
+            )._omni_job_fetch_documents()
+            self.job_uuid = getattr(job, "uuid", False)
+
+    def _omni_job_fetch_documents(self):
+        """Queue job: download the labels of a reconciled shipment (DHL re-issues the
+        documents of known shipment numbers). Idempotent: a shipment that has its labels
+        is left alone."""
+        self.ensure_one()
+        if self.state != "done" or self.label_attachment_ids or not self.tracking_ref:
+            return _("Nothing to do: shipment %s has its labels or no number", self.name)
+        client = self.account_id._omni_client()
+        numbers = self.parcel_ids.mapped("tracking_number")
+        calls = self.env["omni.carrier.call"].sudo()
+        try:
+            result = client.get_documents(numbers, self.label_format)
+        except CarrierError as exc:
+            if exc.retryable:
+                retry = calls.search_count([("shipment_id", "=", self.id)])
+                raise RetryableJobError(
+                    _(
+                        "%(picking)s waits for the carrier: %(error)s",
+                        picking=self.picking_id.name,
+                        error=exc,
+                    ),
+                    seconds=exc.retry_after or BACKOFF[min(retry, len(BACKOFF) - 1)],
+                ) from exc
+            message = _(
+                "%(carrier)s did not return the label of %(ref)s: %(error)s. Print it from the "
+                "carrier portal.",
+                carrier=self.carrier_id.name,
+                ref=self.name,
+                error=exc,
+            )
+            self.write({"error_message": message})
+            self.picking_id.message_post(body=message)
+            return message
+        calls._omni_log(self, "documents", ",".join(p.tracking_number for p in result.parcels))
+        ext = "zpl" if result.label_format == "ZPL" else "pdf"
+        mimetype = "text/plain" if ext == "zpl" else "application/pdf"
+        prefix = self.carrier_id._get_delivery_label_prefix()
+        attachments = self.env["ir.attachment"]
+        for parcel in result.parcels:
+            if parcel.label:
+                attachments |= self._omni_attach(
+                    f"{prefix}-{parcel.tracking_number}.{ext}", parcel.label, mimetype
+                )
+        self.write(
+            {"label_attachment_ids": [fields.Command.set(attachments.ids)], "error_message": False}
+        )
+        self.picking_id.message_post(
+            body=_(
+                "Label of %(ref)s downloaded from %(carrier)s",
+                ref=self.name,
+                carrier=self.carrier_id.name,
+            ),
+            attachment_ids=attachments.ids,
+        )
+        return _(
+            "%(count)s label(s) downloaded for %(ref)s", count=len(attachments), ref=self.name
+        )
 
     def _omni_reconcile_not_created(self):
         """A person confirmed the carrier has no such shipment: create it (again)."""

@@ -60,3 +60,25 @@ class TestCsLabels(CarrierCase):
         self.assertEqual(shipment.replaced_by_id, new)
         self.perform_jobs()
         self.assertEqual(new.state, "done", new.error_message)
+
+    def test_address_change_renews_label(self):
+        picking, shipment = self._labelled("hermes")
+        picking.move_ids.picked = False
+        order = picking.sale_id
+        office = self.customer.copy({"name": "Erika (Büro)", "street": "Domstr. 1"})
+        wizard = (
+            self.env["sale.order.omni.cs"]
+            .with_context(default_order_id=order.id, default_action="address")
+            .create({"partner_shipping_id": office.id})
+        )
+        wizard.action_preview()
+        self.assertTrue(wizard.can_apply, wizard.refusal)
+        [renew] = [e for e in wizard.plan["effects"] if e["kind"] == "label_renew"]
+        self.assertEqual(renew["id"], picking.id)
+        wizard.action_apply()
+        self.assertEqual(picking.partner_id, office)
+        self.assertEqual(shipment.state, "voided")
+        new = picking.omni_shipment_ids - shipment
+        self.perform_jobs()
+        self.assertEqual(new.state, "done", new.error_message)
+        self.assertEqual(new._omni_request()["recipient"]["street"], "Domstr.")

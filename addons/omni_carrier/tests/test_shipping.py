@@ -302,3 +302,58 @@ class TestShipping(CarrierCase):
         self.assertEqual(account.name, "DHL sim")
         with self.assertRaises(AccessError):
             account.read(["password"])
+
+    def test_dhl_reconcile_downloads_the_label_again(self):
+        """After a person reconciled a timed-out DHL create, a job fetches the label of the
+        shipment number from DHL (``get_documents``); DPD offers no such call."""
+        picking = self.make_picking("dhl", partner=self.customer.copy({"name": "Ida SIM_TIMEOUT"}))
+        self.validate(picking)
+        self.run_timed_out_job()
+        shipment = picking.omni_shipment_ids
+        self.assertEqual(shipment.state, "unknown")
+        self.assertFalse(shipment.label_attachment_ids)
+        number = next(
+            n for n, s in self.sim.state.shipments.items() if shipment.name in (s["ref"] or "")
+        )
+        self.sim.reset_calls()
+        wizard = self.env["omni.carrier.shipment.reconcile"].create(
+            {"shipment_id": shipment.id, "tracking_numbers": number}
+        )
+        wizard.action_confirm_created()
+        self.assertEqual(shipment.state, "done")
+        self.assertFalse(self.sim.calls, "no carrier call in the user's transaction")
+        self.assertEqual(len(self.pending_jobs()), 1)
+        self.perform_jobs()
+        self.assertEqual([c.op for c in self.sim.calls if c.op in ("create", "get")], ["get"])
+        labels = shipment.label_attachment_ids
+        self.assertEqual(len(labels), 1)
+        self.assertEqual(labels.res_id, picking.id)
+        self.assertEqual(sum((decode_pdf(a.raw) for a in labels), []), [number])
+        self.assertIn(labels, picking.message_ids.attachment_ids)
+        # bulk printing now finds the label; a replayed job does not fetch it twice
+        self.assertTrue(picking.action_omni_print_labels().get("url"))
+        self.sim.reset_calls()
+        shipment._omni_job_fetch_documents()
+        self.assertFalse(self.sim.calls)
+        self.assertEqual(shipment.label_attachment_ids, labels)
+        # still one shipment, one create at the carrier
+        self.assertEqual(len(picking.omni_shipment_ids), 1)
+        self.assertEqual(
+            [n for n, s in self.sim.state.shipments.items() if shipment.name in (s["ref"] or "")],
+            [number],
+        )
+
+    def test_dpd_reconcile_points_to_the_portal(self):
+        picking = self.make_picking("dpd", partner=self.customer.copy({"name": "Ida SIM_TIMEOUT"}))
+        self.validate(picking)
+        self.run_timed_out_job()
+        shipment = picking.omni_shipment_ids
+        wizard = self.env["omni.carrier.shipment.reconcile"].create(
+            {"shipment_id": shipment.id, "tracking_numbers": "01234567890123"}
+        )
+        wizard.action_confirm_created()
+        self.assertEqual(shipment.state, "done")
+        self.assertFalse(self.pending_jobs(), "DPD cannot re-issue a label")
+        self.assertTrue(
+            [m for m in picking.message_ids if "print its label from the carrier portal" in m.body]
+        )

@@ -30,6 +30,7 @@ ORDER_CANCEL = "order_cancel"  # sale.order: cancelled as a whole
 CREDIT_NOTE = "credit_note"  # sale.order.line: quantity credited on one credit note
 REFUND = "refund"  # sale.order: money paid back on the credit note
 SHIP_TO = "ship_to"  # sale.order: new delivery address (order and open transfers)
+TRANSFER_CANCEL = "transfer_cancel"  # stock.picking: a transfer into the pickup store
 RESOURCE = "resource"  # stock.picking: open quantity sourced again
 MODE = "mode"  # sale.order: new fulfilment mode / pickup store
 RESEND = "resend"  # mail.message: the customer notification sent again
@@ -49,6 +50,7 @@ class MoveInfo:
     state: str
     picked: bool = False
     purchase_line_id: int = 0
+    origins: tuple = ()  # open moves feeding this one (click & collect transfers)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class OrderInfo:
     invoiced: float = 0.0  # posted invoices minus posted credit notes (incl. taxes)
     paid: float = 0.0  # what the customer paid on them, net of refunds
     can_invoice: bool = True  # the user may create credit notes and register refunds
+    locked: bool = False
     mode: str = "home"
     pickup: str = ""
     ship_to: int = 0
@@ -152,6 +155,8 @@ def _order_refusals(plan, order):
         plan.refuse("order_cancelled", order=order.name)
     elif order.state not in ("sale",):
         plan.refuse("order_not_confirmed", order=order.name)
+    elif order.locked:
+        plan.refuse("order_locked", order=order.name)
     return bool(plan.refusals)
 
 
@@ -183,8 +188,9 @@ def plan_cancel(order, cancel):
     moves_left = {pid: 0.0 for pid in pickings}  # live quantity per transfer after the plan
     for line in order.lines:
         for move in line.moves:
-            if move.state not in ("done", "cancel") and move.picking_id in moves_left:
-                moves_left[move.picking_id] += move.qty
+            for each in (move, *move.origins):
+                if each.state not in ("done", "cancel") and each.picking_id in moves_left:
+                    moves_left[each.picking_id] += each.qty
     touched = set()
     credit = 0.0
     line_effects = []
@@ -261,7 +267,8 @@ def _cancel_line(plan, line, qty, pickings, moves_left, touched):
         touched.add(move.picking_id)
         moves_left[move.picking_id] = moves_left.get(move.picking_id, 0.0) - take
         kind = MOVE_CANCEL if move.qty - take <= ROUND else MOVE_REDUCE
-        plan.add(kind, "stock.move", move.id, name, move.qty, move.qty - take)
+        plan.add(kind, "stock.move", move.id, name, move.qty, move.qty - take, line_id=line.id)
+        _cancel_origins(plan, line, move, take, pickings, moves_left, touched)
         pol = po_lines.get(move.purchase_line_id)
         if pol:
             after = max(pol.qty - take, pol.qty_received)
@@ -278,6 +285,26 @@ def _cancel_line(plan, line, qty, pickings, moves_left, touched):
         if pol.order_open_qty - take <= ROUND:
             plan.add(PO_CANCEL, "purchase.order", pol.order_id, pol.order_name)
     return True
+
+
+def _cancel_origins(plan, line, move, qty, pickings, moves_left, touched):
+    """A click & collect transfer into the store brings what the pickup no longer needs:
+    it goes down by the same quantity (unless it has started)."""
+    for origin in move.origins:
+        if qty <= ROUND:
+            break
+        picking = pickings.get(origin.picking_id)
+        if origin.state in ("done", "cancel") or origin.picked or (picking and picking.started):
+            continue
+        take = min(origin.qty, qty)
+        qty -= take
+        touched.add(origin.picking_id)
+        moves_left[origin.picking_id] = moves_left.get(origin.picking_id, 0.0) - take
+        kind = MOVE_CANCEL if origin.qty - take <= ROUND else MOVE_REDUCE
+        name = f"{picking.name if picking else ''}: {line.name}"
+        plan.add(
+            kind, "stock.move", origin.id, name, origin.qty, origin.qty - take, line_id=line.id
+        )
 
 
 def _order_effects(plan, order, cancel, line_effects):
@@ -382,6 +409,10 @@ def plan_mode(order, mode, mode_name, pickup_id, pickup_name, routing):
     plan.effects[-1]["data"].update(pickup_id=pickup_id, pickup=pickup_name)
     open_ = [p for p in order.pickings if p.state not in ("done", "cancel")]
     for picking in open_:
+        if not picking.outgoing:
+            # a transfer into the old pickup store: not needed any more
+            plan.add(TRANSFER_CANCEL, "stock.picking", picking.id, picking.name)
+            continue
         plan.add(
             RESOURCE,
             "stock.picking",

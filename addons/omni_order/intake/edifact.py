@@ -33,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
 from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange
+from pydifact.segments import SegmentFactory
 
 from odoo.tools.translate import LazyTranslate
 
@@ -41,6 +42,10 @@ from .gs1 import is_valid_gln, is_valid_gs1
 from .limits import MAX_PAYLOAD_BYTES, MAX_QUANTITY
 
 _lt = LazyTranslate(__name__)
+
+# pydifact ships no directory XML for D.96A or the service segments: its optional XML validation
+# can only warn. Filtered once at import (catch_warnings() is not thread-safe in a server).
+warnings.filterwarnings("ignore", category=MissingImplementationWarning)
 
 # ISO 9735 syntax identifiers (0001) and the Python codec of each.
 CHARSETS = {
@@ -155,15 +160,21 @@ def _location_at(data, offset, head):
 # ---------------------------------------------------------------------------------------------
 # Text to segments (pydifact) and the envelope checks
 # ---------------------------------------------------------------------------------------------
+class _SegmentFactory(SegmentFactory):
+    """pydifact's segments without its per-segment XML validation (no directory to validate
+    D.96A against; this module checks what an order needs)."""
+
+    @staticmethod
+    def create_segment(name, *elements, validate=True, **kwargs):
+        return SegmentFactory.create_segment(name, *elements, validate=False, **kwargs)
+
+
 def _segments(text):
-    parser = Parser()
+    parser = Parser(factory=_SegmentFactory())
     segments = []
     try:
-        with warnings.catch_warnings():
-            # pydifact ships no directory XML for D.96A: its optional validation warns.
-            warnings.simplefilter("ignore", MissingImplementationWarning)
-            for segment in parser.parse(text):
-                segments.append(segment)
+        for segment in parser.parse(text):
+            segments.append(segment)
     except EDISyntaxError as exc:
         if "Unexpected end" in str(exc):
             raise _truncated(segments) from exc
@@ -211,9 +222,7 @@ def _interchange(segments):
             location="segment 1",
         )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", MissingImplementationWarning)
-            return Interchange.from_segments(segments)
+        return Interchange.from_segments(segments)
     except (EDISyntaxError, ValueError, IndexError, AttributeError) as exc:
         raise IntakeError(
             _lt("The interchange header UNB is not valid: %(detail)s", detail=str(exc)),

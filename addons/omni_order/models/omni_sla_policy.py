@@ -93,7 +93,7 @@ class OmniSlaPolicy(models.Model):
         )
 
     @api.model
-    def _omni_evaluate(self, batch_size=1000):
+    def _omni_evaluate(self, batch_size=5000):
         """Evaluate the SLA of open orders in ONE statement and store what changed.
 
         Open: a confirmed order whose SLA state is not final yet (empty, on time or nearing
@@ -207,7 +207,7 @@ class OmniSlaPolicy(models.Model):
         return rows, more
 
     @api.model
-    def _cron_omni_sla(self, batch_size=1000):
+    def _cron_omni_sla(self, batch_size=5000):
         """Flag breached orders and raise the priority of orders nearing a breach.
 
         Idempotent: the responsible gets ONE activity, when the order turns breached (the

@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from werkzeug.urls import url_encode
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -94,6 +96,8 @@ class SaleOrder(models.Model):
             order.omni_step, order.omni_step_since = latest.get(order.id, (False, False))
 
     def _search_omni_step(self, operator, value):
+        """Orders whose latest event has one of these steps (the events of those steps
+        that no later event of their order follows: the (order_id, date, id) index)."""
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Operation not supported"))
         steps = [value] if isinstance(value, str) or not value else list(value)
@@ -101,11 +105,12 @@ class SaleOrder(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT order_id FROM (
-                    SELECT DISTINCT ON (order_id) order_id, step
-                      FROM omni_order_event
-                  ORDER BY order_id, date DESC, id DESC) AS cur
-                 WHERE step = ANY(%s)
+                SELECT e.order_id
+                  FROM omni_order_event e
+                 WHERE e.step = ANY(%s)
+                   AND NOT EXISTS (SELECT 1 FROM omni_order_event later
+                                    WHERE later.order_id = e.order_id
+                                      AND (later.date, later.id) > (e.date, e.id))
                 """,
                 [s for s in steps if s],
             )
@@ -474,6 +479,25 @@ class SaleOrder(models.Model):
             picking.action_confirm()
             picking.action_assign()
             group.write({"picking_id": picking.id, "state": "procured"})
+
+    def _omni_pickup_scan_value(self):
+        """What the QR code of the ready-for-pickup e-mail encodes, for the store to scan.
+        Hook: False here; omni_store_pos returns the order's pickup code."""
+        self.ensure_one()
+        return False
+
+    def _omni_pickup_qr_url(self):
+        """Absolute URL of the QR code image in the ready-for-pickup e-mail (mail clients
+        block inline data: images and Odoo sends no CID parts; the image is rendered by the
+        public ``/report/barcode`` route of the order's website/base URL), or False."""
+        self.ensure_one()
+        value = self._omni_pickup_scan_value()
+        if not value:
+            return False
+        query = url_encode(
+            {"barcode_type": "QR", "value": value, "width": 200, "height": 200, "barLevel": "M"}
+        )
+        return f"{self.get_base_url()}/report/barcode/?{query}"
 
     def _omni_check_pickup_ready(self):
         """Ready for pickup when every transfer into the store is done and the pickup is

@@ -16,3 +16,4 @@ from . import test_sla
 from . import test_dashboard
 from . import test_cs_actions
 from . import test_intake_file
+from . import test_intake_channels_edi

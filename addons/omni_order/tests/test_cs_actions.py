@@ -166,6 +166,35 @@ class TestCsActions(OmniNetworkCommon):
         self.assertEqual(line.product_uom_qty, 2)
         self.assertEqual(line.move_ids.filtered(lambda m: m.state != "cancel").product_uom_qty, 2)
 
+    def test_cancel_whole_order_after_payment(self):
+        self._omni_stock(self.product_a, self.wh_dc, 10)
+        order = self._order([(self.product_a, 2)])
+        total = order.amount_total
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        wizard = self._wizard(order, "cancel")
+        wizard.action_cancel_all()
+        wizard.action_preview()
+        self.assertTrue(wizard.can_apply, wizard.refusal)
+        self.assertAlmostEqual(wizard.plan["refund"], total, places=2)
+        wizard.action_apply()
+        self.assertEqual(order.state, "cancel")
+        refund = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertAlmostEqual(refund.amount_total, total, places=2)
+        self.assertIn(refund.payment_state, ("paid", "in_payment"))
+        self.assertEqual(order.order_line.qty_invoiced, 0)
+
+    def test_locked_order_is_refused(self):
+        self._omni_stock(self.product_a, self.wh_dc, 10)
+        order = self._order([(self.product_a, 2)])
+        order.action_lock()
+        wizard = self._cancel_wizard(order, {self.product_a: 1})
+        wizard.action_preview()
+        self.assertIn("is locked", wizard.refusal)
+
     def test_cancel_after_invoice_unpaid_settles_invoice(self):
         self._omni_stock(self.product_a, self.wh_dc, 10)
         order = self._order([(self.product_a, 3)])
@@ -263,6 +292,16 @@ class TestCsActions(OmniNetworkCommon):
         with self.assertRaisesRegex(UserError, "has already shipped"):
             wizard.action_apply()
         self.assertEqual(order.partner_shipping_id, self.customer_muc)
+
+    def test_refusal_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self._omni_stock(self.product_a, self.wh_dc, 10)
+        order = self._order([(self.product_a, 2)])
+        self._ship(self._out(order))
+        wizard = self._wizard(order, "address", partner_shipping_id=self.customer_cgn.id)
+        wizard = wizard.with_context(lang="de_DE")
+        wizard.action_preview()
+        self.assertIn("ist bereits versandt", wizard.refusal)
 
     def test_refused_when_cancelled(self):
         self._omni_stock(self.product_a, self.wh_dc, 10)
@@ -382,6 +421,51 @@ class TestCsActions(OmniNetworkCommon):
         self.assertEqual(pickups.node_id, self.node_cgn)
         self.assertTrue(order.omni_pickup_ready)
 
+    def _collect_from_berlin(self, qty):
+        self._omni_stock(self.product_d, self.wh_ber, qty)
+        order = self._order(
+            [(self.product_d, qty)],
+            partner=self.customer_cgn,
+            omni_mode="collect",
+            omni_pickup_node_id=self.node_cgn.id,
+        )
+        transfer = order.omni_assignment_ids.filtered(lambda a: a.kind == "transfer").picking_id
+        self.assertEqual(transfer.location_id, self.wh_ber.lot_stock_id)
+        return order, transfer
+
+    def test_collect_cancel_reduces_transfer(self):
+        order, transfer = self._collect_from_berlin(2)
+        pickup = self._out(order)
+        wizard = self._cancel_wizard(order, {self.product_d: 1})
+        wizard.action_preview()
+        self.assertTrue(wizard.can_apply, wizard.refusal)
+        reduced = {e["id"] for e in self._effects(wizard, planner.MOVE_REDUCE)}
+        self.assertEqual(reduced, set((pickup.move_ids | transfer.move_ids).ids))
+        wizard.action_apply()
+        self.assertEqual(pickup.move_ids.product_uom_qty, 1)
+        self.assertEqual(transfer.move_ids.product_uom_qty, 1)
+        self.assertEqual(transfer.move_ids.move_dest_ids, pickup.move_ids)
+
+    def test_switch_collect_to_home(self):
+        order, transfer = self._collect_from_berlin(1)
+        pickup = self._out(order)
+        wizard = self._wizard(order, "mode")
+        self.assertEqual(wizard.omni_mode, "home")
+        wizard.action_preview()
+        self.assertTrue(wizard.can_apply, wizard.refusal)
+        self.assertEqual(
+            [e["id"] for e in self._effects(wizard, planner.TRANSFER_CANCEL)], transfer.ids
+        )
+        self.assertEqual([e["id"] for e in self._effects(wizard, planner.RESOURCE)], pickup.ids)
+        wizard.action_apply()
+        self.assertEqual(order.omni_mode, "home")
+        self.assertEqual((transfer.state, pickup.state), ("cancel", "cancel"))
+        new = self._out(order)
+        self.assertEqual(new.picking_type_id.warehouse_id, self.wh_ber)
+        self.assertEqual(new.move_ids.product_uom_qty, 1)
+        self.assertEqual(new.state, "assigned")
+        self._omni_check_no_overreservation()
+
     # --- resend
 
     def test_resend_last_notification(self):
@@ -416,6 +500,11 @@ class TestCsActions(OmniNetworkCommon):
         wizard.action_preview()
         self.assertFalse(wizard.can_apply)
         self.assertIn("no customer notification", wizard.refusal)
+
+    def test_order_form_buttons(self):
+        arch = self.env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for label in ("Cancel lines…", "Change address…", "Switch mode…", "Resend notification"):
+            self.assertIn(label, arch)
 
     # --- access
 

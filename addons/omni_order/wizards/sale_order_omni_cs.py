@@ -173,6 +173,8 @@ class SaleOrderOmniCs(models.TransientModel):
             return _("%(order)s is cancelled: nothing can be changed any more.", **p)
         if code == "order_not_confirmed":
             return _("%(order)s is not confirmed: change the quotation itself.", **p)
+        if code == "order_locked":
+            return _("%(order)s is locked: unlock it first.", **p)
         if code == "qty_too_high":
             return _("%(line)s: %(qty)s is more than the %(ordered)s ordered.", **p)
         if code == "qty_not_free":
@@ -227,6 +229,7 @@ class SaleOrderOmniCs(models.TransientModel):
             cs.planner.CREDIT_NOTE: lambda: _("credit note for %(before)s", **values),
             cs.planner.REFUND: lambda: _("refund paid back to the customer"),
             cs.planner.SHIP_TO: lambda: _("deliver to %(partner)s", **values),
+            cs.planner.TRANSFER_CANCEL: lambda: _("transfer to the pickup store cancelled"),
             cs.planner.RESOURCE: lambda: _(
                 "sourced again: %(nodes_from)s → %(nodes_to)s", **values
             ),
@@ -329,6 +332,18 @@ class SaleOrderOmniCs(models.TransientModel):
                             state=m.state,
                             picked=m.picked,
                             purchase_line_id=m.sudo().purchase_line_id.id,
+                            origins=tuple(
+                                cs.MoveInfo(
+                                    id=o.id,
+                                    picking_id=o.picking_id.id,
+                                    qty=o.product_uom._compute_quantity(
+                                        o.product_uom_qty, line.product_uom
+                                    ),
+                                    state=o.state,
+                                    picked=o.picked,
+                                )
+                                for o in m.move_orig_ids
+                            ),
                         )
                         for m in moves
                     ),
@@ -365,6 +380,7 @@ class SaleOrderOmniCs(models.TransientModel):
             invoiced=invoiced,
             paid=paid,
             can_invoice=self.env.user.has_group("account.group_account_invoice"),
+            locked=order.locked,
             mode=order.omni_mode,
             pickup=order.omni_pickup_node_id.name or "",
             ship_to=order.partner_shipping_id.id,
@@ -480,8 +496,9 @@ class SaleOrderOmniCs(models.TransientModel):
 
         for effect in effects.get(cs.planner.MOVE_REDUCE, []):
             move = self.env["stock.move"].browse(effect["id"])
+            line = self.env["sale.order.line"].browse(effect["data"]["line_id"])
             move._do_unreserve()
-            move.product_uom_qty = move.sale_line_id.product_uom._compute_quantity(
+            move.product_uom_qty = line.product_uom._compute_quantity(
                 effect["after"], move.product_uom
             )
             move._action_assign()
@@ -506,6 +523,9 @@ class SaleOrderOmniCs(models.TransientModel):
             for e in effects.get(cs.planner.CREDIT_NOTE, [])
         }
         refund_note = self._omni_credit_note(credit) if credit else None
+        # the moves went down first: sale_stock finds the lower ordered quantity procured
+        # already and launches nothing (it would otherwise send a negative procurement to
+        # the order's warehouse, not to the node that ships)
         for effect in effects.get(cs.planner.LINE_REDUCE, []):
             line = self.env["sale.order.line"].browse(effect["id"])
             line.product_uom_qty = effect["after"]
@@ -521,6 +541,12 @@ class SaleOrderOmniCs(models.TransientModel):
                     "omni_mode": effect["data"]["mode"],
                     "omni_pickup_node_id": effect["data"]["pickup_id"] or False,
                 }
+            )
+        transfers = records(cs.planner.TRANSFER_CANCEL, "stock.picking")
+        if transfers:
+            transfers.action_cancel()
+            order.omni_assignment_ids.filtered(lambda a: a.picking_id in transfers).write(
+                {"state": "rejected"}
             )
         resource = records(cs.planner.RESOURCE, "stock.picking")
         if resource:

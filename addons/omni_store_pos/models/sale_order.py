@@ -35,6 +35,11 @@ class SaleOrder(models.Model):
 
     # === BUSINESS METHODS === #
 
+    def _omni_pickup_scan_value(self):
+        """The QR code of the ready-for-pickup e-mail carries the pickup code, exactly what
+        the Pickups screen searches for (``pos.config._omni_search_domain``)."""
+        return self.omni_pickup_code or super()._omni_pickup_scan_value()
+
     def _omni_lock(self):
         """Row lock on the orders: store operations on one order run one after the other (a
         concurrent one waits, then is replayed by ``retrying()`` with a fresh snapshot)."""

@@ -5,3 +5,5 @@ from . import test_endless_aisle
 from . import test_store_labels
 from . import test_tours_counter
 from . import test_concurrency
+from . import test_tours_demo
+from . import test_pickup_qr

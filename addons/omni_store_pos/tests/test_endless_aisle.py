@@ -1,5 +1,5 @@
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import OmniStoreCommon
 
@@ -122,6 +122,42 @@ class TestEndlessAisleScreen(OmniStoreCommon):
         self.assertEqual(order.omni_pickup_node_id, self.node_cgn)
         self.assertIn(self.config.name, result["receipt"]["fulfilment"])
         self.assertIn("endless aisle", order.message_ids[0].body)
+
+    def test_store_staff_sells_from_the_network(self):
+        staff = new_test_user(
+            self.env,
+            "staff.koeln.aisle",
+            groups="omni_store_pos.group_store_staff",
+            company_id=self.company.id,
+        )
+        staff.omni_store_warehouse_ids = self.wh_cgn
+        session = self.open_new_session()
+        config = self.config.with_user(staff)
+        self.assertEqual(config.omni_aisle_search("Trail")[0]["network"], 4)
+        result = config.omni_aisle_order(
+            self.customer.id,
+            [{"product_id": self.shoe.id, "qty": 1}],
+            "home",
+            "aisle-staff-1",
+            self.cash.id,
+        )
+        self.assertEqual(session.order_ids.omni_sale_order_id.name, result["order"])
+        # a Berlin colleague cannot sell on the Köln POS
+        berlin = new_test_user(
+            self.env,
+            "staff.berlin.aisle",
+            groups="omni_store_pos.group_store_staff",
+            company_id=self.company.id,
+        )
+        berlin.omni_store_warehouse_ids = self.wh_ber
+        with self.assertRaises(AccessError):
+            self.config.with_user(berlin).omni_aisle_order(
+                self.customer.id,
+                [{"product_id": self.shoe.id, "qty": 1}],
+                "home",
+                "aisle-staff-2",
+                self.cash.id,
+            )
 
     def test_home_delivery_needs_an_address_and_stock(self):
         self.open_new_session()

@@ -1,5 +1,5 @@
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.omni_carrier.tests.common import CarrierMixin
 from odoo.addons.queue_job.job import Job
@@ -123,6 +123,39 @@ class TestShipFromStoreLabel(OmniStoreLabelCommon):
         self.assertEqual(len(picking.omni_shipment_ids), 1)
         self.assertFalse(self.pending_jobs())
         self.assertIn("shipped", self._omni_steps(order))
+
+    def test_store_staff_prints_label_and_reads_the_pdf(self):
+        staff = new_test_user(
+            self.env,
+            "staff.koeln.labels",
+            groups="omni_store_pos.group_store_staff",
+            company_id=self.company.id,
+        )
+        staff.omni_store_warehouse_ids = self.wh_cgn
+        order = self._ship_order([(self.shoe, 1)])
+        picking = order.picking_ids
+        config = self.config.with_user(staff)
+        self.assertTrue(config.omni_task_scan(picking.id, self.shoe.barcode)["ok"])
+        config.omni_task_done(picking.id)
+        self.perform_jobs()
+        info = config.omni_task_label(picking.id)
+        self.assertEqual(info["state"], "done")
+        # the PDF the POS opens is readable by the staff member who printed it
+        attachment = (
+            self.env["ir.attachment"].with_user(staff).browse(int(info["url"].split("/")[-1]))
+        )
+        self.assertTrue(attachment.raw.startswith(b"%PDF"))
+        other = new_test_user(
+            self.env,
+            "staff.berlin.labels",
+            groups="omni_store_pos.group_store_staff",
+            company_id=self.company.id,
+        )
+        other.omni_store_warehouse_ids = self.wh_ber
+        with self.assertRaises(AccessError):
+            attachment.with_user(other).read(["raw"])
+        with self.assertRaises(AccessError):
+            self.config.with_user(other).omni_task_label(picking.id)
 
     def test_print_label_explains_missing_carrier(self):
         order = self._ship_order([(self.shoe, 1)], carrier=False)

@@ -48,6 +48,24 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
             }
         ).action_activate()
         cls.main_pos_config.picking_type_id = cls.wh_cgn.pos_type_id
+        # the tours run as store staff of Köln: POS user rights and the store, nothing more
+        cls.store_staff = env["res.users"].create(
+            {
+                "name": "Kim Store",
+                "login": "store_staff",
+                "password": "store_staff",
+                "email": "kim.store@example.com",
+                "groups_id": [
+                    Command.set(
+                        [
+                            env.ref("base.group_user").id,
+                            env.ref("omni_store_pos.group_store_staff").id,
+                        ]
+                    )
+                ],
+                "omni_store_warehouse_ids": [Command.set(cls.wh_cgn.ids)],
+            }
+        )
         address = {
             "street": "Hohe Straße 1",
             "city": "Köln",
@@ -125,7 +143,7 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
         with patch.object(Shipment, "_omni_enqueue", enqueue_inline):
             yield
 
-    def _tour_with_screenshots(self, tour, login="pos_admin"):
+    def _tour_with_screenshots(self, tour, login="store_staff"):
         futures = []
         original = ChromeBrowser._handle_console
 
@@ -151,7 +169,7 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
         return picking
 
     def test_endless_aisle_home_delivery(self):
-        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.main_pos_config.with_user(self.store_staff).open_ui()
         self.assertEqual(self._tour_with_screenshots("OmniEndlessAisleTour"), ["endless_aisle"])
         pos_order = self.main_pos_config.current_session_id.order_ids
         self.assertEqual(len(pos_order), 1)
@@ -167,7 +185,7 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
 
     def test_handover_receipt_printed(self):
         order = self._order([(self.jacket, 1)], "collect", client_order_ref="OMNI TOUR PRINT")
-        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.main_pos_config.with_user(self.store_staff).open_ui()
         self._tour_with_screenshots("OmniHandoverPrintTour")
         self.assertEqual(
             order.picking_ids.filtered(lambda p: p.state == "done").ids, order.picking_ids.ids
@@ -178,7 +196,7 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
         no_carrier = self._order([(self.jacket, 1)], "home", partner=self.other_customer)
         self._delivered(no_carrier)
         order = self._order([(self.jacket, 1)], "home", carrier=self.dhl)
-        self.main_pos_config.with_user(self.pos_admin).open_ui()
+        self.main_pos_config.with_user(self.store_staff).open_ui()
         with self._label_jobs_inline():
             self.assertEqual(self._tour_with_screenshots("OmniStoreLabelTour"), ["store_label"])
         picking = order.picking_ids
@@ -192,7 +210,7 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
         order = self._order([(self.jacket, 1)], "home", carrier=self.dhl)
         with self._label_jobs_inline():
             picking = self._delivered(order)
-            self.main_pos_config.with_user(self.pos_admin).open_ui()
+            self.main_pos_config.with_user(self.store_staff).open_ui()
             self.assertEqual(self._tour_with_screenshots("OmniReturnLabelTour"), ["return_label"])
         ret = picking.omni_shipment_ids.filtered(lambda s: s.kind == "return")
         self.assertRecordValues(ret, [{"state": "done"}])

@@ -1,6 +1,7 @@
 import { Component, onMounted, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { _t } from "@web/core/l10n/translation";
+import { localization } from "@web/core/l10n/localization";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
 import { uuidv4 } from "@point_of_sale/utils";
 import { OmniReceipt, printOmniReceipt } from "./omni_receipt/omni_receipt";
@@ -43,8 +44,26 @@ export class OmniStoreScreen extends Component {
         return this.pos.models["pos.payment.method"].getAll();
     }
 
+    /** The screens follow the user's language direction themselves: Odoo flips its own
+     * stylesheets for right-to-left languages only where the server has rtlcss. */
+    get direction() {
+        return localization.direction === "rtl" ? "rtl" : "ltr";
+    }
+
     formatAmount(amount) {
         return this.env.utils.formatCurrency(amount || 0);
+    }
+
+    /**
+     * Print a store receipt through the POS printer service; a printer error is shown.
+     */
+    async printReceipt(receipt) {
+        this.state.error = "";
+        try {
+            await printOmniReceipt(this.pos, receipt);
+        } catch (error) {
+            this.state.error = error.body || error.message || String(error);
+        }
     }
 
     /**
@@ -135,7 +154,7 @@ export class OmniPickupScreen extends OmniStoreScreen {
     }
 
     print() {
-        return printOmniReceipt(this.pos, this.state.result.receipt);
+        return this.printReceipt(this.state.result.receipt);
     }
 
     done() {
@@ -204,14 +223,21 @@ export class OmniStoreOrdersScreen extends OmniStoreScreen {
     }
 
     async pack() {
-        const result = await this.run("omni_task_done", [this.state.selected.id]);
+        const task = this.state.selected;
+        const result = await this.run("omni_task_done", [task.id]);
         if (result) {
+            // the packed task leaves the list before the confirmation shows
+            this.state.tasks = this.state.tasks.filter((t) => t.id !== task.id);
+            this.state.selected = null;
+            await this.load();
             this.state.message = result.label
                 ? _t("Packed. Carrier label: %s", result.label.shipment)
                 : _t("Packed: %s", result.picking);
             this.state.ok = true;
-            this.state.selected = null;
-            await this.load();
+            if (task.kind === "ship") {
+                // the label when the carrier already answered, else why it is not there yet
+                await this.printLabel(task);
+            }
         }
     }
 
@@ -313,7 +339,7 @@ export class OmniReturnScreen extends OmniStoreScreen {
     }
 
     print() {
-        return printOmniReceipt(this.pos, this.state.result.receipt);
+        return this.printReceipt(this.state.result.receipt);
     }
 
     done() {

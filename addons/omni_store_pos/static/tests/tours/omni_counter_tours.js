@@ -43,7 +43,11 @@ function printReceipt(product) {
 registry.category("web_tour.tours").add("OmniEndlessAisleTour", {
     steps: () =>
         [
-            ...openScreen("Endless aisle"),
+            Chrome.startPoS(),
+            Dialog.confirm(),
+            // from the product screen's actions (also in the menu)
+            { trigger: ".control-buttons .more-btn", run: "click" },
+            { trigger: ".modal .omni-aisle-button", run: "click" },
             { trigger: ".omni-aisle-customer", run: "click" },
             PartnerList.clickPartner("Tour Customer"),
             { trigger: ".omni-aisle-partner:contains(Tour Customer)" },
@@ -80,26 +84,29 @@ registry.category("web_tour.tours").add("OmniStoreLabelTour", {
     steps: () =>
         [
             ...openScreen("Store orders"),
+            {
+                content: "no new tab for the PDF in the test browser",
+                trigger: ".omni-store-orders-screen",
+                run: () => {
+                    window.open = (url) => document.body.setAttribute("data-omni-opened", url);
+                },
+            },
             { trigger: ".omni-task:contains(Ship from store)", run: "click" },
             { trigger: ".omni-scan", run: "edit OMNI-TJKT" },
             { trigger: ".omni-scan", run: "press Enter" },
             { trigger: ".omni-scan-message.alert-success" },
             { trigger: ".omni-pack", run: "click" },
             { trigger: ".omni-scan-message:contains(Packed)" },
-            // no Omni carrier on the second one: the button says why
-            { trigger: ".omni-packed:contains(No Carrier Customer) .omni-print-label", run: "click" },
-            { trigger: ".omni-label-info.alert-warning:contains(no carrier connected to Omni)" },
-            {
-                content: "no new tab for the PDF in the test browser",
-                trigger: ".omni-packed",
-                run: () => {
-                    window.open = (url) => document.body.setAttribute("data-omni-opened", url);
-                },
-            },
-            { trigger: ".omni-packed:contains(DHL) .omni-print-label", run: "click" },
+            // packing a ship-from-store task prints its label once the carrier answered
             { trigger: ".omni-label-info.alert-success .omni-label-link" },
             { trigger: "body[data-omni-opened^='/web/content/']" },
             screenshot("store_label"),
+            // no Omni carrier on the other one: the button says why
+            { trigger: ".omni-packed:contains(No Carrier Customer) .omni-print-label", run: "click" },
+            { trigger: ".omni-label-info.alert-warning:contains(no carrier connected to Omni)" },
+            // and the label can be printed again
+            { trigger: ".omni-packed:contains(DHL) .omni-print-label", run: "click" },
+            { trigger: ".omni-label-info.alert-success:contains(ready)" },
         ].flat(),
 });
 

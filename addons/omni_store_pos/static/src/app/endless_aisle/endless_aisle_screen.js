@@ -2,7 +2,7 @@ import { registry } from "@web/core/registry";
 import { _t } from "@web/core/l10n/translation";
 import { uuidv4 } from "@point_of_sale/utils";
 import { OmniStoreScreen } from "../store_screens";
-import { OmniReceipt, printOmniReceipt } from "../omni_receipt/omni_receipt";
+import { OmniReceipt } from "../omni_receipt/omni_receipt";
 
 /**
  * Endless aisle: sell what this store lacks. The server (pos.config.omni_aisle_*) shows the
@@ -111,7 +111,7 @@ export class OmniEndlessAisleScreen extends OmniStoreScreen {
     }
 
     print() {
-        return printOmniReceipt(this.pos, this.state.result.receipt);
+        return this.printReceipt(this.state.result.receipt);
     }
 
     done() {
