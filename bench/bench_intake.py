@@ -116,9 +116,15 @@ def _orm(orders, channel_id, partner_id, products):
             env["sale.order"].create(
                 [
                     {
+                        # the values the intake gives its orders (no salesperson: the
+                        # channel's API user has none)
                         "partner_id": partner_id,
+                        "partner_invoice_id": partner_id,
+                        "partner_shipping_id": partner_id,
+                        "user_id": False,
                         "team_id": channel_id,
                         "client_order_ref": order["external_ref"],
+                        "origin": "bench",
                         "order_line": [
                             Command.create(
                                 {

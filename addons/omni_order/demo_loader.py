@@ -11,6 +11,7 @@ import random
 from email.message import EmailMessage
 
 from odoo.fields import Command
+from odoo.tools import file_open
 
 STORES = [
     # name, code, lat, lon, zip, city
@@ -429,29 +430,81 @@ def _load_intake_demo(env, web, customers):
             }
         ),
     )
-    # a B2B customer orders by file (back office import) and by e-mail
+    # B2B customers order by EDIFACT, by file (back-office import) and by e-mail; their
+    # files are the parser samples of omni_order/tests/samples
+    de = env.ref("base.de")
     b2b = env["crm.team"].create({"name": "B2B Orders", "company_id": env.company.id})
-    buyer = env["res.partner"].create(
+    eur = env.ref("base.EUR")
+    eur.active = True
+    edi = env["crm.team"].create(
         {
-            "name": "Kaufhaus Nord GmbH",
-            "is_company": True,
-            "omni_gln": "4012345000009",
-            "ref": "K-100",
-            "email": "einkauf@kaufhaus-nord.example",
-            "street": "Mönckebergstraße 1",
-            "zip": "20095",
-            "city": "Hamburg",
-            "country_id": env.ref("base.de").id,
+            "name": "EDI Partners",
+            "company_id": env.company.id,
+            # EANCOM orders state their currency: the channel's pricelist must match it
+            "omni_intake_pricelist_id": env["product.pricelist"]
+            .create({"name": "EDI (EUR)", "currency_id": eur.id, "company_id": env.company.id})
+            .id,
         }
     )
+    buyer, bookshop = env["res.partner"].create(
+        [
+            {
+                "name": "Warenhaus Schäfer KG",
+                "is_company": True,
+                "omni_gln": "4012345000009",
+                "ref": "K-10001",
+                "email": "einkauf@schaefer-warenhaus.example",
+                "street": "Königsallee 12",
+                "zip": "40212",
+                "city": "Düsseldorf",
+                "country_id": de.id,
+            },
+            {
+                "name": "Bücherstube Größmann GmbH",
+                "is_company": True,
+                "omni_gln": "4010000000012",
+                "ref": "K-10002",
+                "email": "bestellung@groessmann.example",
+                "street": "Marienplatz 1",
+                "zip": "80331",
+                "city": "München",
+                "country_id": de.id,
+            },
+        ]
+    )
+    Product = env["product.product"]
+    for code, ean in (
+        ("DEMO-001", "4006381333931"),
+        ("DEMO-004", "4006381333948"),
+        ("DEMO-007", "4006381333955"),
+    ):
+        Product.search([("default_code", "=", code)]).barcode = ean
     env["omni.intake.product.map"].create(
-        {
-            "code": "KN-4711",
-            "partner_id": buyer.id,
-            "channel_id": b2b.id,
-            "product_id": env["product.product"].search([("default_code", "=", "DEMO-021")]).id,
-        }
+        [
+            {
+                "code": "KN-4711",
+                "partner_id": buyer.id,
+                "product_id": Product.search([("default_code", "=", "DEMO-021")]).id,
+            },
+            {
+                "code": "OMNI-B",
+                "partner_id": bookshop.id,
+                "product_id": Product.search([("default_code", "=", "DEMO-010")]).id,
+            },
+        ]
     )
+    for channel, sample in (
+        (edi, "eancom_orders_unoc_2msg.edi"),
+        (b2b, "orders_latin1_semicolon.csv"),
+    ):
+        with file_open(f"omni_order/tests/samples/{sample}", "rb") as handle:
+            env["omni.intake.payload.import"].create(
+                {
+                    "channel_id": channel.id,
+                    "file": base64.b64encode(handle.read()),
+                    "filename": sample,
+                }
+            ).action_import()
     b2b_order = {
         "external_ref": "KN-2026-0815",
         "partner": {"gln": "4012345000009"},
@@ -460,21 +513,14 @@ def _load_intake_demo(env, web, customers):
             {"sku": "DEMO-025", "quantity": 6},
         ],
     }
-    env["omni.intake.payload.import"].create(
-        {
-            "channel_id": b2b.id,
-            "file": base64.b64encode(body(b2b_order)),
-            "filename": "kaufhaus-nord-0815.json",
-        }
-    ).action_import()
     if not env.company.alias_domain_id:
         env.company.alias_domain_id = env["mail.alias.domain"].create({"name": "example.com"})
     b2b.action_omni_create_intake_alias()
     message = EmailMessage()
-    message["From"] = "Kaufhaus Nord Einkauf <einkauf@kaufhaus-nord.example>"
+    message["From"] = "Schäfer Einkauf <einkauf@schaefer-warenhaus.example>"
     message["To"] = b2b.omni_intake_alias_id.display_name
     message["Subject"] = "Bestellung KN-2026-0816"
-    message["Message-Id"] = "<kn-2026-0816@kaufhaus-nord.example>"
+    message["Message-Id"] = "<kn-2026-0816@schaefer-warenhaus.example>"
     message.set_content("Guten Tag, anbei unsere Bestellung.")
     message.add_attachment(
         body(dict(b2b_order, external_ref="KN-2026-0816")),

@@ -4,7 +4,7 @@ import importlib
 
 from odoo.tools.translate import LazyTranslate
 
-from .base import IntakeError
+from .base import IntakeError, OrderDraft
 
 _lt = LazyTranslate(__name__)
 
@@ -74,3 +74,22 @@ def parse(fmt, data, **options):
             _lt("The %(format)s format cannot be read on this server.", format=fmt)
         ) from exc
     return module.parse(data, **options)
+
+
+def parse_entries(fmt, data, limit):
+    """Every order of the payload as a ``json_order.Entry`` (an ``OrderDraft`` or the
+    ``IntakeError`` of that order): JSON and CSV/Excel accept the good orders of a batch;
+    EDIFACT and openTRANS are read whole or refused whole."""
+    from .json_order import Entry, parse_each  # noqa: PLC0415 (json_order imports nothing of here)
+
+    if fmt == "json":
+        return parse_each(data, max_size=limit)
+    if fmt == "csv":
+        from .table import parse_partial  # noqa: PLC0415
+
+        orders, errors = parse_partial(data, limit=limit)
+        entries = [Entry(d.external_ref, d, d.to_json()) for d in orders]
+        entries += [Entry(e.ref, e, {"external_ref": e.ref}) for e in errors]
+        return entries
+    drafts = parse(fmt, data, limit=limit)
+    return [Entry(d.external_ref, d, d.to_json()) for d in drafts if isinstance(d, OrderDraft)]

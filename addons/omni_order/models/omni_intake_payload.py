@@ -4,7 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
-from ..intake import IntakeError, check_size, formats, json_order
+from ..intake import IntakeError, check_size, formats
 
 _lt = LazyTranslate(__name__)
 
@@ -154,11 +154,8 @@ class OmniIntakePayload(models.Model):
         check_size(data, max_size or self._omni_max_size())
         if not self.format:
             raise IntakeError(_lt("The payload format could not be recognised."))
-        if self.format == "json":
-            entries = json_order.parse_each(data, max_size=len(data))
-        else:
-            drafts = formats.parse(self.format, data)
-            entries = [json_order.Entry(d.external_ref, d, d.to_json()) for d in drafts]
+        # the channel's limit was checked above; the parsers must not refuse below it
+        entries = formats.parse_entries(self.format, data, limit=max(len(data), 1))
         if not entries:
             raise IntakeError(_lt("The payload contains no order."))
         return entries

@@ -15,4 +15,5 @@ from . import test_intake_mail
 from . import test_sla
 from . import test_dashboard
 from . import test_cs_actions
+from . import test_intake_file
 from . import test_intake_channels_edi

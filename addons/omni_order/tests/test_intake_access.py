@@ -32,11 +32,25 @@ class TestIntakeAccess(OmniIntakeCommon):
                 with self.assertRaises(AccessError):
                     self.payload.attachment_id.with_user(user).read(["raw"])
 
-    def test_omni_user_reads_and_retries(self):
+    def test_omni_user_reads_corrects_and_retries(self):
         user = new_test_user(self.env, "intake_user", groups="omni_order.group_omni_user")
-        intake = self.payload.intake_ids.with_user(user)
-        self.assertEqual(intake.state, "done")
+        self.assertEqual(self.payload.intake_ids.with_user(user).state, "done")
         self.assertTrue(self.payload.with_user(user).attachment_id.raw)
+        broken = self.env["omni.intake.payload"]._omni_receive(
+            self.channel,
+            self._intake_body(self._intake_order("ACC-2", lines=[{"sku": "NOPE", "quantity": 1}])),
+            "rest",
+            fmt="json",
+        )
+        intake = broken.intake_ids.with_user(user)
+        self.assertEqual(intake.state, "error")
+        broken.with_user(user).action_replay()
+        self.assertEqual(intake.state, "error")
+        intake.draft = intake.draft.replace("NOPE", "OMNI-A")
+        intake.action_retry()
+        self.assertEqual(intake.state, "done")
+        self.assertEqual(intake.attempt_ids.sorted("id")[-1].user_id, user)
+        self.assertEqual(intake.sale_order_id.create_uid, user)
 
     def test_multi_company_rule(self):
         other = self.env["res.company"].create({"name": "Intake Other Co"})

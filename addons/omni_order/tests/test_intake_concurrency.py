@@ -95,4 +95,5 @@ class TestIntakeConcurrentDuplicate(BaseCase):
             self.assertEqual(
                 env["sale.order"].search_count([("client_order_ref", "=", "RACE-1")]), 1
             )
-            self.assertGreaterEqual(len(tries), 2)
+            # the later arrival hit the unique index, was replayed and then saw the first
+            self.assertGreaterEqual(len(tries), 3)

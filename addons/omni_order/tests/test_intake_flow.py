@@ -227,7 +227,7 @@ class TestIntakeFlow(OmniIntakeCommon):
         attachment = self.env["ir.attachment"].browse(
             int(action["url"].split("/")[3].split("?")[0])
         )
-        rows = list(csv.reader(io.StringIO(attachment.raw.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(attachment.raw.decode("utf-8-sig")), delimiter=";"))
         self.assertEqual(rows[1][2], '\'=HYPERLINK("http://x")')
         self.assertEqual(rows[1][3], "'@SUM(A1:A9)")
         for cell in rows[1]:
