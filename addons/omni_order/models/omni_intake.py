@@ -622,8 +622,9 @@ class OmniIntake(models.Model):
         """Map the drafts (batched lookups) and create their sale orders in one ``create``.
 
         What cannot be mapped sets the intake in error with every reason; nothing is
-        guessed. The order gets the ``validated`` timeline step (``received`` is written by
-        ``sale.order.create``)."""
+        guessed. The order gets the ``validated`` timeline step; ``received`` (written by
+        ``sale.order.create``) is dated when its payload arrived, so that the time an order
+        waited in the intake (an error corrected later) shows in its timeline."""
         # the orders are created as any other: with their own chatter and tracking
         SaleOrder = self.env["sale.order"].with_context(**dict.fromkeys(QUIET_CONTEXT, False))
         drafts = self._omni_drafts()
@@ -645,7 +646,16 @@ class OmniIntake(models.Model):
         intakes = self.browse([i.id for i in ready])
         try:
             with self.env.cr.savepoint():
-                orders = SaleOrder.create(list(ready.values()))
+                order_ids = []
+                for received, group in intakes.grouped(
+                    lambda i: i.payload_id.received_date
+                ).items():
+                    order_ids += (
+                        SaleOrder.with_context(omni_timeline_date=received)
+                        .create([ready[intake] for intake in group])
+                        .ids
+                    )
+                orders = SaleOrder.browse(order_ids)
         except (UserError, ValueError) as exc:
             if len(intakes) == 1:
                 intakes._omni_fail([_as_intake_error(exc)])

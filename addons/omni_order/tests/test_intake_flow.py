@@ -1,9 +1,10 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .common import OmniIntakeCommon
 
@@ -112,8 +113,13 @@ class TestIntakeFlow(OmniIntakeCommon):
         )
         wizard.product_id = self.product_b
         self.assertEqual(wizard.partner_id, self.customer)
-        wizard.save().action_map()
+        with freeze_time(payload.received_date + timedelta(hours=3)):
+            wizard.save().action_map()
         self.assertEqual(intake.state, "done")
+        # the order's timeline shows the 3 hours it waited in the intake
+        events = {e.step: e.date for e in intake.sale_order_id.omni_event_ids}
+        self.assertEqual(events["received"], payload.received_date)
+        self.assertEqual(events["validated"], payload.received_date + timedelta(hours=3))
         self.assertEqual(intake.sale_order_id.order_line.product_id, self.product_b)
         mapping = self.env["omni.intake.product.map"].search([("code", "=", "4000000000017")])
         self.assertEqual(mapping.partner_id, self.customer)
