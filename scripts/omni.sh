@@ -214,9 +214,26 @@ omni_modules_installed() {  # true when all four modules are installed in databa
     [ "$(psql -d "$1" -Atqc "select count(*) from ir_module_module where state='installed' and name in ('omni_order','omni_carrier','omni_store_pos','omni_loyalty')" 2>/dev/null)" = 4 ]
 }
 
+RTLCSS_VERSION=4.3.0
+ensure_rtlcss() {  # Odoo mirrors its stylesheets for right-to-left languages with rtlcss (npm)
+    local bin=$STATE/node/node_modules/.bin
+    if [ ! -x "$bin/rtlcss" ] && ! command -v rtlcss >/dev/null; then
+        if command -v npm >/dev/null; then
+            say "installing rtlcss $RTLCSS_VERSION for right-to-left languages (once)"
+            npm install --prefix "$STATE/node" --no-audit --no-fund "rtlcss@$RTLCSS_VERSION" \
+                >"$STATE/rtlcss-install.log" 2>&1 \
+                || say "rtlcss could not be installed (see $STATE/rtlcss-install.log): Arabic screens keep a left-to-right layout"
+        else
+            say "npm not found: Odoo cannot mirror its screens for right-to-left languages (install Node.js/npm)"
+        fi
+    fi
+    export PATH="$bin:$PATH"
+}
+
 prepare() {  # everything both run and test need
     mkdir -p "$STATE"
     ensure_venv
+    ensure_rtlcss
     ensure_pg
     load_pg_env
     write_odoo_conf "$STATE/odoo.conf"
