@@ -8,6 +8,8 @@ from PIL import Image
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
+from .tour_common import create_store_staff
+
 
 @tagged("post_install", "-at_install")
 class TestPickupQr(HttpCase):
@@ -37,21 +39,7 @@ class TestPickupQr(HttpCase):
         cls.config = env["pos.config"].create(
             {"name": "QR POS", "picking_type_id": cls.warehouse.pos_type_id.id}
         )
-        cls.staff = env["res.users"].create(
-            {
-                "name": "QR Staff",
-                "login": "qr.staff",
-                "groups_id": [
-                    Command.set(
-                        [
-                            env.ref("base.group_user").id,
-                            env.ref("omni_store_pos.group_store_staff").id,
-                        ]
-                    )
-                ],
-                "omni_store_warehouse_ids": [Command.set(cls.warehouse.ids)],
-            }
-        )
+        cls.staff = create_store_staff(cls.warehouse, name="QR Staff", login="qr.staff")
         cls.customer = env["res.partner"].create(
             {"name": "Mia Qr", "email": "mia.qr@example.com", "country_id": env.ref("base.de").id}
         )

@@ -1,131 +1,20 @@
-import base64
-import pathlib
-from unittest.mock import patch
-
 from odoo.fields import Command
 from odoo.tests import tagged
-from odoo.tests.common import ChromeBrowser
 
-from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
-
-DESCRIPTION = pathlib.Path(__file__).resolve().parent.parent / "static" / "description"
+from .tour_common import StoreTourCommon
 
 
 @tagged("post_install", "-at_install")
-class TestStoreTours(TestPointOfSaleHttpCommon):
+class TestStoreTours(StoreTourCommon):
     """Click through the store screens in headless Chromium; the ORM tests assert the
     stock, accounting and timeline effects in detail (test_store_flows.py)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env
-        env.user.groups_id = [
-            Command.link(env.ref("omni_order.group_omni_manager").id),
-            Command.link(env.ref("sales_team.group_sale_manager").id),
-            Command.link(env.ref("stock.group_stock_manager").id),
-        ]
-        cls.wh_cgn = env["stock.warehouse"].create({"name": "Tour Köln", "code": "TKLN"})
-        cls.wh_ber = env["stock.warehouse"].create({"name": "Tour Berlin", "code": "TBRL"})
-        Node = env["omni.fulfilment.node"]
-        store = {"kind": "store", "pickup_point": True, "reservations": True}
-        cls.node_cgn = Node.create(
-            dict(store, name="Köln", warehouse_id=cls.wh_cgn.id, latitude=50.9, longitude=6.9)
-        )
-        Node.create(
-            dict(store, name="Berlin", warehouse_id=cls.wh_ber.id, latitude=52.5, longitude=13.4)
-        )
-        env["omni.sourcing.ruleset"].create(
-            {
-                "name": "Tour rules",
-                "rule_ids": [
-                    Command.create({"name": "Pickup", "sequence": 5, "mode": "collect"}),
-                    Command.create({"name": "Home", "sequence": 10}),
-                ],
-            }
-        ).action_activate()
-        cls.main_pos_config.picking_type_id = cls.wh_cgn.pos_type_id
-        # the tours run as store staff of Köln: POS user rights and the store, nothing more
-        cls.store_staff = env["res.users"].create(
-            {
-                "name": "Kim Store",
-                "login": "store_staff",
-                "password": "store_staff",
-                "email": "kim.store@example.com",
-                "groups_id": [
-                    Command.set(
-                        [
-                            env.ref("base.group_user").id,
-                            env.ref("omni_store_pos.group_store_staff").id,
-                        ]
-                    )
-                ],
-                "omni_store_warehouse_ids": [Command.set(cls.wh_cgn.ids)],
-            }
-        )
-        cls.assertFalse(
-            cls,
-            cls.store_staff.has_group("point_of_sale.group_pos_manager")
-            or cls.store_staff.has_group("stock.group_stock_user")
-            or cls.store_staff.has_group("sales_team.group_sale_salesman"),
-        )
-        cls.customer = env["res.partner"].create(
-            {
-                "name": "Tour Customer",
-                "email": "tour@example.com",
-                "street": "Hohe Straße 1",
-                "city": "Köln",
-                "zip": "50667",
-                "country_id": env.ref("base.de").id,
-                "partner_latitude": 50.94,
-                "partner_longitude": 6.95,
-            }
-        )
-        product = {"type": "consu", "is_storable": True, "taxes_id": [Command.clear()]}
-        cls.jacket = env["product.product"].create(
-            dict(product, name="Tour Jacket", default_code="OMNI-TJKT", list_price=100.0)
-        )
-        cls.shoe = env["product.product"].create(
-            dict(product, name="Tour Shoe", default_code="OMNI-TSHO", list_price=50.0)
-        )
-        for prod, wh, qty in ((cls.jacket, cls.wh_cgn, 5), (cls.shoe, cls.wh_cgn, 5)):
-            env["stock.quant"]._update_available_quantity(prod, wh.lot_stock_id, qty)
-        env["stock.quant"]._update_available_quantity(cls.shoe, cls.wh_ber.lot_stock_id, 5)
-
-    def _order(self, lines, mode, **vals):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "omni_mode": mode,
-                "omni_pickup_node_id": self.node_cgn.id if mode == "collect" else False,
-                "order_line": [
-                    Command.create({"product_id": p.id, "product_uom_qty": q, "tax_id": False})
-                    for p, q in lines
-                ],
-                **vals,
-            }
-        )
-        order.action_confirm()
-        return order
-
-    def _tour_with_screenshots(self, tour, login="store_staff", **kwargs):
-        futures = []
-        original = ChromeBrowser._handle_console
-
-        def handle_console(browser, type, args=None, stackTrace=None, **kw):  # noqa: A002
-            message = (args or [{}])[0].get("value")
-            if isinstance(message, str) and message.startswith("omni-screenshot:"):
-                name = message.split(":", 1)[1]
-                future = browser._websocket_send("Page.captureScreenshot", with_future=True)
-                futures.append((name, future))
-            return original(browser, type, args=args, stackTrace=stackTrace, **kw)
-
-        with patch.object(ChromeBrowser, "_handle_console", handle_console):
-            self.start_pos_tour(tour, login=login, **kwargs)
-        for name, future in futures:
-            data = future.result(timeout=30)["data"]
-            (DESCRIPTION / f"{name}.png").write_bytes(base64.b64decode(data))
-        return [name for name, _f in futures]
+        cls.shoe = cls._tour_product("Tour Shoe", "OMNI-TSHO", 50.0)
+        cls._stock(cls.shoe, cls.wh_cgn, 5)
+        cls._stock(cls.shoe, cls.wh_ber, 5)
 
     def test_pickup_handover_partial_with_payment(self):
         order = self._order(

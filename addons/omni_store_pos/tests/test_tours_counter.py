@@ -1,100 +1,33 @@
-import base64
-import pathlib
 from contextlib import contextmanager
 from unittest.mock import patch
 
-from odoo.fields import Command
 from odoo.tests import tagged
-from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.omni_carrier.tests.common import CarrierMixin
-from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
-DESCRIPTION = pathlib.Path(__file__).resolve().parent.parent / "static" / "description"
+from .tour_common import StoreTourCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
+class TestCounterTours(CarrierMixin, StoreTourCommon):
     """Click through the endless aisle, the label buttons and the printed receipts in
     headless Chromium; the ORM tests (test_endless_aisle.py, test_store_labels.py) assert
     the effects in detail, these check the main records after each tour."""
+
+    tour_prefix = "Counter"
+    tour_codes = ("CKLN", "CBRL")
+    # the endless aisle sells them at the POS, the labels need a weight
+    tour_product_vals = {"available_in_pos": True, "weight": 1.0}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        env.user.groups_id = [
-            Command.link(env.ref("omni_order.group_omni_manager").id),
-            Command.link(env.ref("sales_team.group_sale_manager").id),
-            Command.link(env.ref("stock.group_stock_manager").id),
-        ]
-        cls.wh_cgn = env["stock.warehouse"].create({"name": "Counter Köln", "code": "CKLN"})
-        cls.wh_ber = env["stock.warehouse"].create({"name": "Counter Berlin", "code": "CBRL"})
-        Node = env["omni.fulfilment.node"]
-        store = {"kind": "store", "pickup_point": True, "reservations": True}
-        cls.node_cgn = Node.create(
-            dict(store, name="Köln", warehouse_id=cls.wh_cgn.id, latitude=50.9, longitude=6.9)
-        )
-        Node.create(
-            dict(store, name="Berlin", warehouse_id=cls.wh_ber.id, latitude=52.5, longitude=13.4)
-        )
-        env["omni.sourcing.ruleset"].create(
-            {
-                "name": "Counter tour rules",
-                "rule_ids": [
-                    Command.create({"name": "Pickup", "sequence": 5, "mode": "collect"}),
-                    Command.create({"name": "Home", "sequence": 10}),
-                ],
-            }
-        ).action_activate()
-        cls.main_pos_config.picking_type_id = cls.wh_cgn.pos_type_id
-        # the tours run as store staff of Köln: POS user rights and the store, nothing more
-        cls.store_staff = env["res.users"].create(
-            {
-                "name": "Kim Store",
-                "login": "store_staff",
-                "password": "store_staff",
-                "email": "kim.store@example.com",
-                "groups_id": [
-                    Command.set(
-                        [
-                            env.ref("base.group_user").id,
-                            env.ref("omni_store_pos.group_store_staff").id,
-                        ]
-                    )
-                ],
-                "omni_store_warehouse_ids": [Command.set(cls.wh_cgn.ids)],
-            }
-        )
-        address = {
-            "street": "Hohe Straße 1",
-            "city": "Köln",
-            "zip": "50667",
-            "country_id": env.ref("base.de").id,
-            "partner_latitude": 50.94,
-            "partner_longitude": 6.95,
-        }
-        cls.customer = env["res.partner"].create(
-            dict(address, name="Tour Customer", email="tour@example.com")
-        )
         cls.other_customer = env["res.partner"].create(
-            dict(address, name="No Carrier Customer", email="nocarrier@example.com")
+            dict(cls.address, name="No Carrier Customer", email="nocarrier@example.com")
         )
-        product = {
-            "type": "consu",
-            "is_storable": True,
-            "taxes_id": [Command.clear()],
-            "available_in_pos": True,
-            "weight": 1.0,
-        }
-        cls.jacket = env["product.product"].create(
-            dict(product, name="Tour Jacket", default_code="OMNI-TJKT", list_price=100.0)
-        )
-        cls.boot = env["product.product"].create(
-            dict(product, name="Tour Boot", default_code="OMNI-TBOT", list_price=80.0)
-        )
-        env["stock.quant"]._update_available_quantity(cls.jacket, cls.wh_cgn.lot_stock_id, 5)
-        env["stock.quant"]._update_available_quantity(cls.boot, cls.wh_ber.lot_stock_id, 5)
+        cls.boot = cls._tour_product("Tour Boot", "OMNI-TBOT", 80.0)
+        cls._stock(cls.boot, cls.wh_ber, 5)
         # an Omni DHL carrier on the local simulator
         cls.start_simulator()
         cls.env.company.partner_id.write(
@@ -112,24 +45,6 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
             }
         )
 
-    def _order(self, lines, mode, partner=None, carrier=None, **vals):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": (partner or self.customer).id,
-                "omni_mode": mode,
-                "omni_pickup_node_id": self.node_cgn.id if mode == "collect" else False,
-                "order_line": [
-                    Command.create({"product_id": p.id, "product_uom_qty": q, "tax_id": False})
-                    for p, q in lines
-                ],
-                **vals,
-            }
-        )
-        if carrier:
-            order.set_delivery_line(carrier, 4.5)
-        order.action_confirm()
-        return order
-
     @contextmanager
     def _label_jobs_inline(self):
         """The label jobs run at once (queue_job's no-delay context) instead of by the job
@@ -142,25 +57,6 @@ class TestCounterTours(CarrierMixin, TestPointOfSaleHttpCommon):
 
         with patch.object(Shipment, "_omni_enqueue", enqueue_inline):
             yield
-
-    def _tour_with_screenshots(self, tour, login="store_staff"):
-        futures = []
-        original = ChromeBrowser._handle_console
-
-        def handle_console(browser, type, args=None, stackTrace=None, **kw):  # noqa: A002
-            message = (args or [{}])[0].get("value")
-            if isinstance(message, str) and message.startswith("omni-screenshot:"):
-                name = message.split(":", 1)[1]
-                future = browser._websocket_send("Page.captureScreenshot", with_future=True)
-                futures.append((name, future))
-            return original(browser, type, args=args, stackTrace=stackTrace, **kw)
-
-        with patch.object(ChromeBrowser, "_handle_console", handle_console):
-            self.start_pos_tour(tour, login=login)
-        for name, future in futures:
-            data = future.result(timeout=30)["data"]
-            (DESCRIPTION / f"{name}.png").write_bytes(base64.b64decode(data))
-        return [name for name, _f in futures]
 
     def _delivered(self, order):
         picking = order.picking_ids

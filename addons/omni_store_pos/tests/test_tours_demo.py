@@ -4,16 +4,14 @@ from odoo.addons.omni_order.demo_loader import load_demo
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 from ..demo_loader import load_store_demo
-from . import test_tours
+from .tour_common import ScreenshotTourMixin
 
 
 @tagged("post_install", "-at_install")
-class TestKoelnDemoTour(TestPointOfSaleHttpCommon):
+class TestKoelnDemoTour(ScreenshotTourMixin, TestPointOfSaleHttpCommon):
     """The `make run` demo in a real browser: the test database has no demo data, so the
     test runs the same loaders (omni_order's network, then the Köln POS) and clicks through
     the Köln POS as the demo user store.koeln."""
-
-    _tour_with_screenshots = test_tours.TestStoreTours._tour_with_screenshots
 
     @classmethod
     def setUpClass(cls):
