@@ -108,15 +108,25 @@ class OmniCarrierShipment(models.Model):
 
     # === BUSINESS METHODS === #
 
+    def _omni_delay(self, method, description):
+        """Run ``method`` of this shipment as a queue job, never in the user's transaction:
+        one job per shipment and call (identity key), on the carrier channel, retried by the
+        job's own logic only; the job is remembered on the shipment."""
+        self.ensure_one()
+        delayed = self.with_delay(
+            identity_key=identity_exact,
+            channel="root.omni_carrier",
+            description=description,
+            max_retries=0,
+        )
+        job = getattr(delayed, method)()
+        self.job_uuid = getattr(job, "uuid", False)
+
     def _omni_enqueue(self):
         for shipment in self.filtered(lambda s: s.state == "queued"):
-            job = shipment.with_delay(
-                identity_key=identity_exact,
-                channel="root.omni_carrier",
-                description=_("Carrier label for %s", shipment.picking_id.name),
-                max_retries=0,
-            )._omni_job_send()
-            shipment.job_uuid = getattr(job, "uuid", False)
+            shipment._omni_delay(
+                "_omni_job_send", _("Carrier label for %s", shipment.picking_id.name)
+            )
 
     def _omni_request(self):
         """The neutral request the wire clients understand (see carriers/*.py)."""
@@ -297,13 +307,9 @@ class OmniCarrierShipment(models.Model):
             self.parcel_ids._omni_notify("label_created")
         if reissue:
             # the carrier is called by a job, never in the user's transaction
-            job = self.with_delay(
-                identity_key=identity_exact,
-                channel="root.omni_carrier",
-                description=_("Carrier label again for %s", self.picking_id.name),
-                max_retries=0,
-            )._omni_job_fetch_documents()
-            self.job_uuid = getattr(job, "uuid", False)
+            self._omni_delay(
+                "_omni_job_fetch_documents", _("Carrier label again for %s", self.picking_id.name)
+            )
 
     def _omni_job_fetch_documents(self):
         """Queue job: download the labels of a reconciled shipment (DHL re-issues the
@@ -519,13 +525,9 @@ class OmniCarrierShipment(models.Model):
         remote = shipments.filtered(lambda s: s.carrier_code == "dhl")
         remote.write({"state": "voiding"})
         for shipment in remote:
-            job = shipment.with_delay(
-                identity_key=identity_exact,
-                channel="root.omni_carrier",
-                description=_("Cancel carrier label %s", shipment.tracking_ref),
-                max_retries=0,
-            )._omni_job_void()
-            shipment.job_uuid = getattr(job, "uuid", False)
+            shipment._omni_delay(
+                "_omni_job_void", _("Cancel carrier label %s", shipment.tracking_ref)
+            )
         (shipments - remote)._omni_apply_void()
 
     def _omni_job_void(self):

@@ -142,6 +142,24 @@ class OmniNetworkCommon(OmniOrderCommon):
         cls.product_d = cls._omni_create_product("Omni Record Player", "OMNI-D", price=150.0)
 
     @classmethod
+    def _omni_dropship_product(cls, vendor_name, name, code, qty):
+        """A product whose vendor is a drop-ship supplier node holding ``qty`` of it.
+
+        :return: (product, vendor partner)
+        """
+        vendor = cls.env["res.partner"].create({"name": vendor_name})
+        supplier = cls.env["omni.fulfilment.node"].create(
+            {"name": vendor_name, "kind": "supplier", "partner_id": vendor.id}
+        )
+        product = cls._omni_create_product(
+            name, code, seller_ids=[Command.create({"partner_id": vendor.id})]
+        )
+        cls.env["omni.supplier.stock"].create(
+            {"node_id": supplier.id, "product_id": product.id, "quantity": qty}
+        )
+        return product, vendor
+
+    @classmethod
     def _omni_stock(cls, product, warehouse, qty):
         cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, qty)
 

@@ -2,7 +2,6 @@ from dataclasses import replace
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Command
 from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..cs import planner
@@ -209,16 +208,7 @@ class TestCsActions(OmniNetworkCommon):
         self.assertAlmostEqual(invoice.amount_residual, order.amount_total, places=2)
 
     def test_cancel_drop_ship_line(self):
-        vendor = self.env["res.partner"].create({"name": "Möbelwerk"})
-        supplier = self.env["omni.fulfilment.node"].create(
-            {"name": "Möbelwerk", "kind": "supplier", "partner_id": vendor.id}
-        )
-        sofa = self._omni_create_product(
-            "Sofa", "OMNI-SOFA", seller_ids=[Command.create({"partner_id": vendor.id})]
-        )
-        self.env["omni.supplier.stock"].create(
-            {"node_id": supplier.id, "product_id": sofa.id, "quantity": 5}
-        )
+        sofa, vendor = self._omni_dropship_product("Möbelwerk", "Sofa", "OMNI-SOFA", 5)
         order = self._order([(sofa, 3)], omni_mode="dropship")
         purchase = self.env["purchase.order"].search([("partner_id", "=", vendor.id)])
         self.assertEqual(purchase.order_line.product_qty, 3)
@@ -251,16 +241,7 @@ class TestCsActions(OmniNetworkCommon):
         self.assertEqual(order.state, "cancel")
 
     def test_cancel_draft_drop_ship_order_cancels_purchase(self):
-        vendor = self.env["res.partner"].create({"name": "Leuchtenhaus"})
-        supplier = self.env["omni.fulfilment.node"].create(
-            {"name": "Leuchtenhaus", "kind": "supplier", "partner_id": vendor.id}
-        )
-        lamp = self._omni_create_product(
-            "Lamp", "OMNI-LAMP", seller_ids=[Command.create({"partner_id": vendor.id})]
-        )
-        self.env["omni.supplier.stock"].create(
-            {"node_id": supplier.id, "product_id": lamp.id, "quantity": 5}
-        )
+        lamp, vendor = self._omni_dropship_product("Leuchtenhaus", "Lamp", "OMNI-LAMP", 5)
         order = self._order([(lamp, 1)], omni_mode="dropship")
         purchase = self.env["purchase.order"].search([("partner_id", "=", vendor.id)])
         wizard = self._cancel_wizard(order, {lamp: 1})

@@ -1,4 +1,3 @@
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import OmniNetworkCommon
@@ -144,16 +143,7 @@ class TestSourcingFlow(OmniNetworkCommon):
         self.assertIn("nothing can be reserved", order.omni_sourcing_message)
 
     def test_drop_ship(self):
-        vendor = self.env["res.partner"].create({"name": "Möbelwerk"})
-        supplier = self.env["omni.fulfilment.node"].create(
-            {"name": "Möbelwerk", "kind": "supplier", "partner_id": vendor.id}
-        )
-        sofa = self._omni_create_product(
-            "Sofa", "OMNI-SOFA", seller_ids=[Command.create({"partner_id": vendor.id})]
-        )
-        self.env["omni.supplier.stock"].create(
-            {"node_id": supplier.id, "product_id": sofa.id, "quantity": 3}
-        )
+        sofa, vendor = self._omni_dropship_product("Möbelwerk", "Sofa", "OMNI-SOFA", 3)
         order = self._omni_create_order(
             [(sofa, 1)], partner=self.customer_muc, omni_mode="dropship"
         )
