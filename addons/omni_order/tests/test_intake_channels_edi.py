@@ -6,6 +6,7 @@ import pathlib
 
 from odoo.tests import Form, tagged
 
+from . import xml_attacks
 from .common import OmniIntakeCommon
 
 SAMPLES = pathlib.Path(__file__).resolve().parent / "samples"
@@ -184,7 +185,7 @@ class TestIntakeChannelsEdi(OmniIntakeCommon):
         )
 
     def test_opentrans_external_entity_kept_in_error(self):
-        data = (SAMPLES / "opentrans_xxe.xml").read_bytes()
+        data = xml_attacks.external_entity()
         payload = self._receive_file(data, "order.xml")
         self.assertRecordValues(payload, [{"state": "error", "format": "opentrans"}])
         self.assertEqual(payload.attachment_id.raw, data)

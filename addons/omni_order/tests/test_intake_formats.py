@@ -17,6 +17,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..intake import edifact, opentrans, spreadsheet, table
 from ..intake.base import IntakeError
+from . import xml_attacks
 
 SAMPLES = pathlib.Path(__file__).resolve().parent / "samples"
 
@@ -508,9 +509,7 @@ class TestOpenTransOrder(IntakeErrorAsserts, BaseCase):
         with tempfile.NamedTemporaryFile("w", suffix=".txt") as secret:
             secret.write("TOP-SECRET-7f3a")
             secret.flush()
-            data = sample("opentrans_xxe.xml").replace(
-                b"file:///etc/passwd", f"file://{secret.name}".encode()
-            )
+            data = xml_attacks.external_entity(f"file://{secret.name}")
             self.assertIntakeError(
                 lambda: opentrans.parse(data),
                 "The XML declares a DTD: entity declarations are refused (XXE and "
@@ -527,7 +526,7 @@ class TestOpenTransOrder(IntakeErrorAsserts, BaseCase):
             self.assertNotIn("TOP-SECRET", IntakeError.render(caught.exception.to_json()))
 
     def test_billion_laughs_refused(self):
-        data = sample("opentrans_billion_laughs.xml")
+        data = xml_attacks.billion_laughs()
         self.assertIntakeError(
             lambda: opentrans.parse(data),
             "The XML declares a DTD: entity declarations are refused (XXE and "
