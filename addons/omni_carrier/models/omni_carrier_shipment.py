@@ -240,15 +240,7 @@ class OmniCarrierShipment(models.Model):
             error=detail,
             ref=self.name,
         )
-        self.write({"state": "unknown", "error_message": message})
-        self.picking_id.message_post(body=message)
-        self.picking_id.activity_schedule(
-            "mail.mail_activity_data_warning",
-            summary=_("Reconcile carrier label %s", self.name),
-            note=message,
-            user_id=self.picking_id.user_id.id or self.env.user.id,
-        )
-        return message
+        return self._omni_warn("unknown", message, _("Reconcile carrier label %s", self.name))
 
     def action_reconcile(self):
         self.ensure_one()
@@ -408,10 +400,16 @@ class OmniCarrierShipment(models.Model):
             picking=self.picking_id.name,
             error=exc,
         )
-        self.write({"state": "failed", "error_message": message})
+        return self._omni_warn("failed", message)
+
+    def _omni_warn(self, state, message, summary=""):
+        """Put the shipment in ``state`` with ``message``, tell the picking's chatter and give
+        its responsible (else the current user) a warning activity. Returns ``message``."""
+        self.write({"state": state, "error_message": message})
         self.picking_id.message_post(body=message)
         self.picking_id.activity_schedule(
             "mail.mail_activity_data_warning",
+            summary=summary,
             note=message,
             user_id=self.picking_id.user_id.id or self.env.user.id,
         )
@@ -561,14 +559,7 @@ class OmniCarrierShipment(models.Model):
                     error=exc,
                 )
                 calls._omni_log(self, "cancel_refused", str(exc))
-                self.write({"state": "done", "error_message": message})
-                self.picking_id.message_post(body=message)
-                self.picking_id.activity_schedule(
-                    "mail.mail_activity_data_warning",
-                    note=message,
-                    user_id=self.picking_id.user_id.id or self.env.user.id,
-                )
-                return message
+                return self._omni_warn("done", message)
         calls._omni_log(self, "cancelled")
         self._omni_apply_void()
         return _("Shipment %s cancelled", self.tracking_ref)
